@@ -1,0 +1,1 @@
+"""Attribute: find who said what in a parsed document."""

@@ -1,0 +1,21 @@
+"""Every error saidwhat raises on purpose. Messages say what to do next."""
+
+
+class SaidwhatError(Exception):
+    """Root of saidwhat's errors."""
+
+
+class InputError(SaidwhatError):
+    """An input could not be read as an article (empty, binary, undecodable, no main text)."""
+
+
+class TooLargeError(InputError):
+    """An input is larger than the per-document size limit."""
+
+
+class ModelError(SaidwhatError):
+    """The language model or the shipped weights could not be loaded."""
+
+
+class DatasetError(SaidwhatError):
+    """An evaluation dataset is missing or malformed."""

@@ -1,0 +1,1 @@
+"""Resolve: who each source is, and what each statement is about."""
