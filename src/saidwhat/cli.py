@@ -1,0 +1,272 @@
+"""The ``saidwhat`` command. Each command parses options, calls the library, writes the result.
+
+Errors the library raises on purpose (``SaidwhatError``) become one line on
+stderr, ``saidwhat: error: ...``; a bad input is skipped and the others are
+still processed, with exit status 1 at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from saidwhat.errors import SaidwhatError, TooLargeError
+from saidwhat.ingest import DEFAULT_MAX_BYTES, STDIN, STDIN_LABEL, InputFailure, iter_inputs
+from saidwhat.model import Attribution, Document
+from saidwhat.pipeline import extract_many
+
+#: Libraries whose log messages are noise for a user (each failure is reported once,
+#: by the CLI); shown with ``-v``.
+_CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
+#: Table columns before the content: (heading, width).
+_COLUMNS = (("speaker", 20), ("kind", 8), ("cue", 12))
+_MIN_CONTENT_WIDTH = 20
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes: ``5000000``, ``500KB``, ``20MB``, ``1.5GB`` or binary ``20MiB``."""
+
+    name = "size"
+    _UNITS = {
+        "": 1,
+        "b": 1,
+        "kb": 10**3,
+        "mb": 10**6,
+        "gb": 10**9,
+        "kib": 2**10,
+        "mib": 2**20,
+        "gib": 2**30,
+    }
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", str(value), re.IGNORECASE)
+        factor = self._UNITS.get(match.group(2).lower()) if match else None
+        if match is None or factor is None or float(match.group(1)) * factor < 1:
+            self.fail(f"{value!r} is not a size such as 500KB, 20MB or 5000000", param, ctx)
+        return int(float(match.group(1)) * factor)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="saidwhat")
+@click.option("-v", "--verbose", count=True, help="Show library log messages (-vv: debug).")
+def main(verbose: int) -> None:
+    """Find attributed statements in news: who said what."""
+    _configure_logging(verbose)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH ...|-]")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["jsonl", "json", "table"]),
+    help="Output format.  [default: table on a terminal, jsonl otherwise]",
+)
+@click.option("--id", "doc_id", help="Id of the document (only with a single file or -).")
+@click.option(
+    "--max-bytes",
+    type=ByteSize(),
+    default=DEFAULT_MAX_BYTES,
+    show_default="5MB",
+    help="Per-document size limit, e.g. 500KB or 20MB; larger inputs are skipped.",
+)
+@click.option(
+    "--n-process",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for parsing.",
+)
+def extract(
+    paths: tuple[str, ...], format_: str | None, doc_id: str | None, max_bytes: int, n_process: int
+) -> None:
+    """Find who said what in articles: .txt and .html/.htm files, directories, - for stdin.
+
+    Directories are searched recursively. Other files are read as HTML if they look
+    like HTML, else as text. An input that cannot be read is reported on stderr and
+    skipped; the exit status is then 1.
+    """
+    stdin = sys.stdin.buffer
+    if not paths:
+        if stdin.isatty():
+            raise click.UsageError("give one or more PATHs, or - to read standard input")
+        paths = (STDIN,)
+    if doc_id is not None and (len(paths) != 1 or Path(paths[0]).is_dir()):
+        raise click.UsageError("--id needs a single input (one file, or -)")
+    write = _WRITERS[format_ or ("table" if sys.stdout.isatty() else "jsonl")]
+
+    failures: list[InputFailure] = []
+    inputs = iter_inputs(paths, max_bytes=max_bytes, stdin=stdin)
+    documents = _readable(inputs, failures, doc_id)
+    try:
+        write(extract_many(documents, n_process=n_process))
+    except SaidwhatError as exc:
+        _fail(str(exc))
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    click.get_current_context().exit(1 if failures else 0)
+
+
+@main.group(name="eval")
+def eval_() -> None:
+    """Score the extractor against gold-annotated data."""
+
+
+@eval_.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--limit", type=click.IntRange(min=1), help="Evaluate only the first N articles.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def polnear(directory: Path, limit: int | None, format_: str) -> None:
+    """Score extraction on a PolNeAR split: DIRECTORY holds text/ and attributions/.
+
+    For example: saidwhat eval polnear ../shared/data/polnear/dev --limit 20
+    """
+    try:
+        # Imported here: the evaluator is optional for everything else the CLI does.
+        from saidwhat.evaluate import evaluate_polnear
+    except ImportError as exc:
+        if exc.name != "saidwhat.evaluate":
+            raise
+        _fail("the PolNeAR evaluator is not available in this version of saidwhat")
+    try:
+        report = evaluate_polnear(directory, limit=limit)
+    except SaidwhatError as exc:
+        _fail(str(exc))
+    if format_ == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.format_table())
+
+
+def _readable(
+    inputs: Iterable[Document | InputFailure], failures: list[InputFailure], doc_id: str | None
+) -> Iterator[Document]:
+    """The documents of ``inputs``; each failure is reported on stderr and kept in ``failures``."""
+    for item in inputs:
+        if isinstance(item, InputFailure):
+            too_large = isinstance(item.error, TooLargeError)
+            hint = " (raise the limit with --max-bytes)" if too_large else ""
+            click.echo(f"saidwhat: error: {item.message}, skipped{hint}", err=True)
+            failures.append(item)
+            continue
+        if doc_id is not None:
+            item.id = doc_id
+        yield item
+
+
+def _write_jsonl(documents: Iterable[Document]) -> None:
+    for document in documents:
+        click.echo(json.dumps(document.to_dict(), ensure_ascii=False))
+
+
+def _write_json(documents: Iterable[Document]) -> None:
+    """One JSON array, a record a line, written as documents come so memory stays flat."""
+    separator = "[\n"
+    for document in documents:
+        click.echo(separator + json.dumps(document.to_dict(), ensure_ascii=False), nl=False)
+        separator = ",\n"
+    click.echo("[]" if separator == "[\n" else "\n]")
+
+
+def _write_table(documents: Iterable[Document]) -> None:
+    width = shutil.get_terminal_size((120, 24)).columns
+    for number, document in enumerate(documents):
+        if number:
+            click.echo()
+        click.echo(_format_table(document, width))
+
+
+_WRITERS: dict[str, Callable[[Iterable[Document]], None]] = {
+    "jsonl": _write_jsonl,
+    "json": _write_json,
+    "table": _write_table,
+}
+
+
+def _format_table(document: Document, width: int) -> str:
+    """A header line, then a row per attribution: speaker | kind | cue | content."""
+    count = len(document.attributions)
+    title = f" {document.title}" if document.title else ""
+    noun = "attribution" if count == 1 else "attributions"
+    header = f"== {document.id} ({document.path or STDIN_LABEL}){title}: {count} {noun}"
+    if not count:
+        return header
+    widths = [w for _, w in _COLUMNS]
+    widths.append(max(_MIN_CONTENT_WIDTH, width - sum(w + 3 for w in widths)))
+    rows = [_row([name for name, _ in _COLUMNS] + ["content"], widths)]
+    rows.extend(_row(_cells(a), widths) for a in document.attributions)
+    return "\n".join([header, *rows])
+
+
+def _cells(attribution: Attribution) -> list[str]:
+    if attribution.speaker is not None:
+        speaker = attribution.speaker.name
+    else:
+        speaker = attribution.source.text if attribution.source else "?"
+    cue = attribution.cue.text if attribution.cue else "-"
+    return [speaker, attribution.kind, cue, attribution.content.text]
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    return " | ".join(_cell(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` with an ellipsis, padded."""
+    text = " ".join(text.split())
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return text.ljust(width)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"saidwhat: error: {message}", err=True)
+    click.get_current_context().exit(1)
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader went away (``saidwhat extract ... | head``): stop without a traceback."""
+    # Python would flush stdout again at exit and fail a second time; point it at devnull.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    click.get_current_context().exit(1)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to the current ``sys.stderr`` (looked up per record, as test runners swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _configure_logging(verbose: int) -> None:
+    """saidwhat's warnings on stderr; the chatty libraries' only with ``-v``."""
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("saidwhat: %(levelname)s: %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(level if verbose else logging.CRITICAL)

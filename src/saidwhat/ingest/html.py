@@ -1,0 +1,43 @@
+"""HTML to a ``Document``: the main text and metadata, extracted with trafilatura."""
+
+from __future__ import annotations
+
+import trafilatura
+from trafilatura.settings import Document as Extracted
+
+from saidwhat.errors import InputError
+from saidwhat.model import Document
+
+
+def html_to_document(html: str, *, id: str | None = None, path: str | None = None) -> Document:
+    """The article in ``html``: main text (``derived_text=True``), title, URL and date.
+
+    Comments below the article are left out: they are not the article's statements.
+    ``id`` defaults to a hash of the extracted text. Raises ``InputError`` when no
+    main text is found.
+    """
+    extracted = _extract(html)
+    if extracted is None and "<html" not in html[:1024].lower():
+        # trafilatura rejects bare fragments such as "<p>...</p>"; a wrapper makes them a page.
+        extracted = _extract(f"<html><body>{html}</body></html>")
+    text = (extracted.text or "").strip() if extracted is not None else ""
+    if not text:
+        raise InputError("no main text found in the HTML (empty page or only boilerplate)")
+    document = Document(
+        id=id or "",
+        text=text,
+        path=path,
+        title=extracted.title or None,
+        url=extracted.url or None,
+        published=extracted.date or None,
+        derived_text=True,
+    )
+    if id is None:
+        document.id = document.text_sha256[:16]
+    return document
+
+
+def _extract(html: str) -> Extracted | None:
+    """trafilatura's extraction with metadata, or None when it finds nothing."""
+    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    return result if isinstance(result, Extracted) else None

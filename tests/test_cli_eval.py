@@ -1,0 +1,97 @@
+"""``saidwhat eval polnear``: the command around ``saidwhat.evaluate.evaluate_polnear``.
+
+The evaluator is replaced by a stand-in so that these tests check only the CLI's part:
+arguments passed through, output formats, errors mapped to one line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from saidwhat.cli import main
+from saidwhat.errors import DatasetError
+
+POLNEAR_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dev"
+
+
+class FakeReport:
+    def format_table(self) -> str:
+        return "metric | value\nf1     | 0.5"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"f1": 0.5}
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, int | None]]:
+    """Stand in for the evaluator; records its arguments. A directory named "bad" fails."""
+    seen: list[tuple[Path, int | None]] = []
+
+    def evaluate_polnear(directory: Path, limit: int | None = None) -> FakeReport:
+        seen.append((directory, limit))
+        if directory.name == "bad":
+            raise DatasetError(f"{directory}: no text/ directory; point DIR at a PolNeAR split")
+        return FakeReport()
+
+    module = types.ModuleType("saidwhat.evaluate")
+    module.evaluate_polnear = evaluate_polnear  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "saidwhat.evaluate", module)
+    return seen
+
+
+def test_table(tmp_path: Path, calls: list[tuple[Path, int | None]]) -> None:
+    result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path), "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "metric | value\nf1     | 0.5\n"
+    assert calls == [(tmp_path, 3)]
+
+
+def test_json(tmp_path: Path, calls: list[tuple[Path, int | None]]) -> None:
+    result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"f1": 0.5}
+    assert calls == [(tmp_path, None)]
+
+
+def test_dataset_error_is_one_line(tmp_path: Path, calls: list[tuple[Path, int | None]]) -> None:
+    (tmp_path / "bad").mkdir()
+    result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path / "bad")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"saidwhat: error: {tmp_path / 'bad'}: no text/ directory; point DIR at a PolNeAR split\n"
+    )
+
+
+def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_without_the_evaluator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "saidwhat.evaluate", types.ModuleType("saidwhat.evaluate"))
+    result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("saidwhat: error: the PolNeAR evaluator is not available")
+
+
+@pytest.mark.model
+@pytest.mark.polnear
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="needs ../shared/data/polnear")
+def test_real_evaluator_smoke() -> None:
+    pytest.importorskip("saidwhat.evaluate", reason="the evaluator is not written yet")
+    from saidwhat import evaluate
+
+    if not hasattr(evaluate, "evaluate_polnear"):
+        pytest.skip("the evaluator is not written yet")
+    args = ["eval", "polnear", str(POLNEAR_DEV), "--limit", "2", "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.stdout), dict)
