@@ -1,0 +1,41 @@
+"""Score the linking step alone: gold SOURCE/CUE/CONTENT spans in, attributions out.
+
+    python training/link_oracle.py ../shared/data/polnear [--split train|dev] [--no-quotes]
+
+The upper bound of the tagger + linker design: any loss here is the linker's.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+from saidwhat.attribute import assemble
+from saidwhat.evaluate import read_polnear, score
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("polnear", type=Path)
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--corpus", type=Path, default=Path("training/corpus"))
+    parser.add_argument("--limit", type=int, default=200)
+    parser.add_argument("--no-quotes", action="store_true")
+    args = parser.parse_args()
+    if args.no_quotes:
+        assemble._uncovered_quotes = lambda doc, groups: []
+    golds = list(read_polnear(args.polnear / args.split, limit=args.limit))
+    nlp = spacy.blank("en")
+    docs = DocBin().from_disk(args.corpus / f"{args.split}.spacy").get_docs(nlp.vocab)
+    triples = []
+    for gold, doc in zip(golds, docs):  # train.spacy lacks the held-out tail: zip stops early
+        predicted = assemble.find_attributions(doc, list(doc.spans["gold_parts"]))
+        triples.append((gold.text, gold.attributions, predicted))
+    print(score(triples).format_table())
+
+
+if __name__ == "__main__":
+    main()
