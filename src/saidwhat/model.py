@@ -36,6 +36,10 @@ class TextSpan:
     def end(self) -> int:
         return self.spans[-1][1]
 
+    def shifted(self, offset: int) -> TextSpan:
+        """The same span in a text where this one starts at ``offset``."""
+        return TextSpan(tuple((s + offset, e + offset) for s, e in self.spans), self.text)
+
     def to_dict(self) -> dict[str, Any]:
         return {"spans": [list(s) for s in self.spans], "text": self.text}
 

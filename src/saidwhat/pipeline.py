@@ -8,40 +8,53 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import islice
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from saidwhat.model import Document
+from saidwhat.chunks import CHUNK_CHARS, join_results, split_text
+from saidwhat.model import Attribution, Document, Speaker
 from saidwhat.parse import DEFAULT_MODEL, load_pipeline
 
 
-def _as_document(item: str | Document, index: int) -> Document:
+def _as_document(item: str | Document) -> Document:
     if isinstance(item, Document):
         return item
     digest = hashlib.sha256(item.encode("utf-8")).hexdigest()[:16]
     return Document(id=digest, text=item)
 
 
-def _fill(document: Document, doc: Doc) -> Document:
-    return replace(document, speakers=doc._.speakers or [], attributions=doc._.attributions or [])
+def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[Document]:
+    """Run the pipeline over ``documents``; long texts go through in chunks."""
+    jobs = [split_text(d.text, CHUNK_CHARS) for d in documents]
+    texts = (chunk for chunks in jobs for _, chunk in chunks)
+    docs = iter(nlp.pipe(texts, batch_size=batch_size))
+    results = []
+    for document, chunks in zip(documents, jobs, strict=True):
+        parts = [(offset, *_results(next(docs))) for offset, _ in chunks]
+        speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
+        results.append(replace(document, speakers=speakers, attributions=attributions))
+    return results
+
+
+def _results(doc: Doc) -> tuple[list[Speaker], list[Attribution]]:
+    return doc._.speakers or [], doc._.attributions or []
 
 
 def extract(text: str, *, id: str | None = None, model: str = DEFAULT_MODEL) -> Document:
     """Every attribution in ``text``, with speakers resolved."""
-    document = _as_document(text, 0)
+    document = _as_document(text)
     if id is not None:
         document = replace(document, id=id)
-    return _fill(document, load_pipeline(model)(document.text))
+    return _process(load_pipeline(model), [document], batch_size=1)[0]
 
 
-def _run_batch(args: tuple[list[Document], str]) -> list[Document]:
-    documents, model = args
-    nlp = load_pipeline(model)
-    docs = nlp.pipe((d.text for d in documents), batch_size=len(documents))
-    return [_fill(d, doc) for d, doc in zip(documents, docs, strict=True)]
+def _run_batch(args: tuple[list[Document], str, int]) -> list[Document]:
+    documents, model, batch_size = args
+    return _process(load_pipeline(model), documents, batch_size)
 
 
 def _batches(items: Iterable[str | Document], size: int) -> Iterator[list[Document]]:
-    iterator = (_as_document(item, i) for i, item in enumerate(items))
+    iterator = map(_as_document, items)
     while batch := list(islice(iterator, size)):
         yield batch
 
@@ -61,12 +74,11 @@ def extract_many(
     if n_process <= 1:
         nlp = load_pipeline(model)
         for batch in _batches(texts, batch_size):
-            docs = nlp.pipe((d.text for d in batch), batch_size=batch_size)
-            yield from (_fill(d, doc) for d, doc in zip(batch, docs, strict=True))
+            yield from _process(nlp, batch, batch_size)
         return
     load_pipeline(model)  # load once here so forked workers inherit it
     context = multiprocessing.get_context("fork")
     with context.Pool(n_process) as pool:
-        jobs = ((batch, model) for batch in _batches(texts, batch_size))
+        jobs = ((batch, model, batch_size) for batch in _batches(texts, batch_size))
         for documents in pool.imap(_run_batch, jobs):
             yield from documents
