@@ -1,8 +1,10 @@
-"""Score the linking step alone: gold SOURCE/CUE/CONTENT spans in, attributions out.
+"""Score the linker on gold or tagged SOURCE/CUE/CONTENT spans.
 
     python training/link_oracle.py ../shared/data/polnear [--split train|dev] [--no-quotes]
+    python training/link_oracle.py ../shared/data/polnear --split dev --tagger training/output/model-best
 
-The upper bound of the tagger + linker design: any loss here is the linker's.
+With gold spans this is the upper bound of the tagger + linker design: any loss
+is the linker's. With ``--tagger`` the tagger runs on the pre-parsed docs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("training/corpus"))
     parser.add_argument("--limit", type=int, default=200)
     parser.add_argument("--no-quotes", action="store_true")
+    parser.add_argument("--tagger", type=Path, help="tag with this model instead of gold spans")
     args = parser.parse_args()
     if args.no_quotes:
         assemble._uncovered_quotes = lambda doc, groups: []
@@ -31,8 +34,14 @@ def main() -> None:
     nlp = spacy.blank("en")
     docs = DocBin().from_disk(args.corpus / f"{args.split}.spacy").get_docs(nlp.vocab)
     triples = []
+    if args.tagger:
+        import saidwhat.attribute.features  # noqa: F401  (the tagger's architecture)
+
+        tagger = spacy.load(args.tagger)
+        docs = tagger.pipe(docs)
     for gold, doc in zip(golds, docs):  # train.spacy lacks the held-out tail: zip stops early
-        predicted = assemble.find_attributions(doc, list(doc.spans["gold_parts"]))
+        parts = list(doc.ents) if args.tagger else list(doc.spans["gold_parts"])
+        predicted = assemble.find_attributions(doc, parts)
         triples.append((gold.text, gold.attributions, predicted))
     print(score(triples).format_table())
 

@@ -125,7 +125,26 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
             (target.contents if span.label_ == "CONTENT" else target.sources).append(span)
         elif span.label_ == "CONTENT":
             orphans.append(_Group(None, [span]))
+    _share_sources(groups)
     return [g for g in groups if g.contents] + orphans
+
+
+def _share_sources(groups: Sequence[_Group]) -> None:
+    """Give a cue without a source the source of the nearest cue of its sentence.
+
+    "Trump told the crowd ..., adding that ..." has one source for two cues.
+    """
+    for group in groups:
+        if group.sources or group.cue is None:
+            continue
+        cue = group.cue
+        donors = [
+            g for g in groups
+            if g.sources and g.cue is not None and g.cue.sent.start == cue.sent.start
+        ]
+        if donors:
+            donor = min(donors, key=lambda g: _distance(g.cue, cue))
+            group.sources = donor.sources[:1]
 
 
 def _uncovered_quotes(doc: Doc, groups: Sequence[_Group]) -> list[Span]:
