@@ -18,6 +18,8 @@ from spacy.tokens import DocBin
 from saidwhat.attribute import assemble
 from saidwhat.evaluate import read_polnear, score
 
+from prepare import HELDOUT
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -26,11 +28,15 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("training/corpus"))
     parser.add_argument("--limit", type=int, default=200)
     parser.add_argument("--no-quotes", action="store_true")
+    parser.add_argument("--no-rules", action="store_true")
     parser.add_argument("--tagger", type=Path, help="tag with this model instead of gold spans")
     args = parser.parse_args()
     if args.no_quotes:
         assemble._uncovered_quotes = lambda doc, groups: []
-    golds = list(read_polnear(args.polnear / args.split, limit=args.limit))
+    if args.split == "heldout":  # the tail of train that prepare.py held out
+        golds = list(read_polnear(args.polnear / "train"))[-HELDOUT:][: args.limit]
+    else:
+        golds = list(read_polnear(args.polnear / args.split, limit=args.limit))
     nlp = spacy.blank("en")
     docs = DocBin().from_disk(args.corpus / f"{args.split}.spacy").get_docs(nlp.vocab)
     triples = []
@@ -41,7 +47,7 @@ def main() -> None:
         docs = tagger.pipe(docs)
     for gold, doc in zip(golds, docs):  # train.spacy lacks the held-out tail: zip stops early
         parts = list(doc.ents) if args.tagger else list(doc.spans["gold_parts"])
-        predicted = assemble.find_attributions(doc, parts)
+        predicted = assemble.find_attributions(doc, parts, rules=not args.no_rules)
         triples.append((gold.text, gold.attributions, predicted))
     print(score(triples).format_table())
 

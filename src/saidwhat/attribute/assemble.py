@@ -1,13 +1,17 @@
 """Build attributions from tagged parts (SOURCE, CUE, CONTENT spans) and quotations.
 
-1. content fragments separated only by whitespace (a quote running over
-   paragraphs) are joined;
+1. source and cue fragments separated only by whitespace are joined;
 2. every cue anchors one attribution; each content fragment and each source
    is linked to the cue it hangs from in the parse, else to the nearest cue of
-   its sentence (a content may also take the cue of the sentence before it);
-3. quotations no content covers become direct statements of their own, with the
-   cue and source of their sentence when the parse shows them;
-4. the kind (direct, indirect, mixed) follows the quote marks in the content.
+   its sentence; a content fragment without a cue in its sentence continues
+   the content right before it (a quote running over sentences or paragraphs),
+   else takes the cue of the sentence before it;
+3. a tagged cue without a content takes the content the parse shows for it;
+   reporting verbs the tagger left out get an attribution from the parse
+   (``rules``);
+4. quotations nothing covers become statements of their own, with the
+   reporting verb of their sentence and its subject when there is one;
+5. the kind (direct, indirect, mixed) follows the quote marks in the content.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from saidwhat.attribute.quotes import find_quotes
+from saidwhat.attribute.rules import (
+    cue_span,
+    parse_attributions,
+    reporting_verb,
+    rule_for,
+    source_span,
+)
 from saidwhat.model import Attribution, Kind, TextSpan
 
 #: Characters that mark quotations when they open or close a content.
@@ -29,6 +40,8 @@ class _Group:
     cue: Span | None
     contents: list[Span] = field(default_factory=list)
     sources: list[Span] = field(default_factory=list)
+    #: How sure the way the group was found is: tagger 0.8, parse rules 0.6, quote alone 0.5.
+    confidence: float = 0.8
 
 
 def join_fragments(doc: Doc, spans: Sequence[Span]) -> list[Span]:
@@ -94,7 +107,7 @@ def _kind(text: str) -> Kind:
     return "mixed" if marks >= 2 else "indirect"
 
 
-def _to_attribution(doc: Doc, group: _Group, confidence: float) -> Attribution:
+def _to_attribution(doc: Doc, group: _Group) -> Attribution:
     text = doc.text
     content = TextSpan.of(text, [(s.start_char, s.end_char) for s in group.contents])
     cue = (
@@ -106,27 +119,65 @@ def _to_attribution(doc: Doc, group: _Group, confidence: float) -> Attribution:
         else None
     )
     return Attribution(
-        kind=_kind(content.text), content=content, cue=cue, source=source, confidence=confidence
+        kind=_kind(content.text),
+        content=content,
+        cue=cue,
+        source=source,
+        confidence=group.confidence,
     )
+
+
+def _adjacent(doc: Doc, left: Span, right: Span) -> bool:
+    return all(t.is_space for t in doc[left.end : right.start])
 
 
 def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     """Link contents and sources to cues (steps 1 and 2)."""
-    parts = join_fragments(doc, sorted(parts, key=lambda s: s.start))
-    cues = [s for s in parts if s.label_ == "CUE"]
+    ordered = sorted(parts, key=lambda s: s.start)
+    cues = join_fragments(doc, [s for s in ordered if s.label_ == "CUE"])
+    sources = join_fragments(doc, [s for s in ordered if s.label_ == "SOURCE"])
     groups = [_Group(cue) for cue in cues]
     orphans: list[_Group] = []
-    for span in parts:
-        if span.label_ == "CUE":
-            continue
-        index = _best_cue(span, cues, reach=1 if span.label_ == "CONTENT" else 0)
+    previous: tuple[Span, _Group] | None = None
+    for span in (s for s in ordered if s.label_ == "CONTENT"):
+        index = _best_cue(span, cues, reach=0)
         if index is not None:
-            target = groups[index]
-            (target.contents if span.label_ == "CONTENT" else target.sources).append(span)
-        elif span.label_ == "CONTENT":
-            orphans.append(_Group(None, [span]))
+            group = groups[index]
+        elif previous is not None and _adjacent(doc, previous[0], span):
+            group = previous[1]  # the content goes on over a sentence or paragraph break
+        elif (index := _best_cue(span, cues, reach=1)) is not None:
+            group = groups[index]
+        else:
+            group = _Group(None)
+            orphans.append(group)
+        group.contents.append(span)
+        previous = (span, group)
+    for span in sources:
+        if (index := _best_cue(span, cues, reach=0)) is not None:
+            groups[index].sources.append(span)
     _share_sources(groups)
-    return [g for g in groups if g.contents] + orphans
+    return groups + orphans
+
+
+def _free(span: Span, taken: set[int]) -> bool:
+    return not any(i in taken for i in range(span.start, span.end))
+
+
+def _complete(doc: Doc, groups: Sequence[_Group]) -> None:
+    """Give a tagged cue without a content the content (and source) the parse shows."""
+    taken = {i for g in groups for s in [*g.contents, *g.sources] for i in range(s.start, s.end)}
+    for group in groups:
+        if group.cue is None or group.contents:
+            continue
+        found = rule_for(doc, group.cue.root)
+        if found is None:
+            continue
+        _, source, contents = found
+        group.contents = [c for c in contents if _free(c, taken)]
+        group.confidence = 0.7
+        if not group.sources and source is not None and _free(source, taken):
+            group.sources = [source]
+        taken.update(i for s in [*group.contents, *group.sources] for i in range(s.start, s.end))
 
 
 def _share_sources(groups: Sequence[_Group]) -> None:
@@ -147,23 +198,46 @@ def _share_sources(groups: Sequence[_Group]) -> None:
             group.sources = donor.sources[:1]
 
 
-def _uncovered_quotes(doc: Doc, groups: Sequence[_Group]) -> list[Span]:
-    covered = [(s.start_char, s.end_char) for g in groups for s in g.contents]
-    spans = []
+def _taken(groups: Sequence[_Group]) -> set[int]:
+    spans = [s for g in groups for s in [*g.contents, *g.sources] + ([g.cue] if g.cue else [])]
+    return {i for span in spans for i in range(span.start, span.end)}
+
+
+def _quote_groups(doc: Doc, groups: Sequence[_Group]) -> list[_Group]:
+    """Quotations no attribution covers, with the reporting verb of their sentence if any."""
+    taken = _taken(groups)
+    found = []
     for quote in find_quotes(doc.text):
-        if any(s < quote.end and quote.start < e for s, e in covered):
-            continue
         span = doc.char_span(quote.start, quote.end, label="CONTENT", alignment_mode="expand")
-        if span is not None and len(span) >= 4:
-            spans.append(span)
-    return spans
+        if span is None or len(span) < 4 or not _free(span, taken):
+            continue
+        group = _Group(None, [span], confidence=0.5)
+        verb = reporting_verb(span.sent, exclude=range(span.start, span.end))
+        if verb is not None and verb.i not in taken:
+            group.cue = cue_span(doc, verb)
+            subject = source_span(doc, verb)
+            group.sources = [subject] if subject is not None and _free(subject, taken) else []
+        taken.update(i for s in [span, *group.sources] for i in range(s.start, s.end))
+        taken.update(range(group.cue.start, group.cue.end) if group.cue else ())
+        found.append(group)
+    return found
 
 
-def find_attributions(doc: Doc, parts: Sequence[Span]) -> list[Attribution]:
+def _rule_groups(doc: Doc, groups: Sequence[_Group]) -> list[_Group]:
+    return [
+        _Group(cue, contents, [source] if source is not None else [], confidence=0.6)
+        for cue, source, contents in parse_attributions(doc, _taken(groups))
+    ]
+
+
+def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) -> list[Attribution]:
     """Attributions of ``doc`` (speaker and about are left to the resolver)."""
     groups = group_parts(doc, parts)
-    attributions = [_to_attribution(doc, g, 0.8) for g in groups]
-    for quote in _uncovered_quotes(doc, groups):
-        attributions.append(_to_attribution(doc, _Group(None, [quote]), 0.5))
+    if rules:
+        _complete(doc, groups)
+        groups.extend(_rule_groups(doc, groups))
+    groups = [g for g in groups if g.contents]
+    groups.extend(_quote_groups(doc, groups))
+    attributions = [_to_attribution(doc, g) for g in groups]
     attributions.sort(key=lambda a: a.content.start)
     return attributions

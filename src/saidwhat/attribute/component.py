@@ -1,4 +1,4 @@
-"""The spaCy components: ``saidwhat_parts`` keeps the tagger's spans, ``saidwhat`` builds statements.
+"""spaCy components: ``saidwhat_parts`` keeps the tagger's spans, ``saidwhat`` builds statements.
 
 Use from spaCy::
 
