@@ -131,6 +131,33 @@ def _adjacent(doc: Doc, left: Span, right: Span) -> bool:
     return all(t.is_space for t in doc[left.end : right.start])
 
 
+def _runs(contents: list[Span], doc: Doc) -> list[list[Span]]:
+    """Content fragments in runs separated by nothing but whitespace."""
+    runs: list[list[Span]] = []
+    for span in contents:
+        if runs and _adjacent(doc, runs[-1][-1], span):
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return runs
+
+
+def _segments(run: list[Span], cues: Sequence[Span]) -> list[tuple[int | None, list[Span]]]:
+    """Cut a run of content fragments where a sentence brings a cue of its own.
+
+    "“S1. S2. S3,” she said." is one content with the cue of its last sentence.
+    """
+    segments: list[tuple[int | None, list[Span]]] = []
+    for span in run:
+        own = _best_cue(span, cues, reach=0)
+        if not segments or (own is not None and segments[-1][0] not in (None, own)):
+            segments.append((own, [span]))
+        else:
+            cue_index, fragments = segments[-1]
+            segments[-1] = (cue_index if cue_index is not None else own, [*fragments, span])
+    return segments
+
+
 def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     """Link contents and sources to cues (steps 1 and 2)."""
     ordered = sorted(parts, key=lambda s: s.start)
@@ -138,20 +165,14 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     sources = join_fragments(doc, [s for s in ordered if s.label_ == "SOURCE"])
     groups = [_Group(cue) for cue in cues]
     orphans: list[_Group] = []
-    previous: tuple[Span, _Group] | None = None
-    for span in (s for s in ordered if s.label_ == "CONTENT"):
-        index = _best_cue(span, cues, reach=0)
-        if index is not None:
-            group = groups[index]
-        elif previous is not None and _adjacent(doc, previous[0], span):
-            group = previous[1]  # the content goes on over a sentence or paragraph break
-        elif (index := _best_cue(span, cues, reach=1)) is not None:
-            group = groups[index]
-        else:
-            group = _Group(None)
-            orphans.append(group)
-        group.contents.append(span)
-        previous = (span, group)
+    for run in _runs([s for s in ordered if s.label_ == "CONTENT"], doc):
+        for cue_index, fragments in _segments(run, cues):
+            if cue_index is None:
+                cue_index = _best_cue(fragments[0], cues, reach=1)
+            if cue_index is None:
+                orphans.append(_Group(None, fragments))
+            else:
+                groups[cue_index].contents.extend(fragments)
     for span in sources:
         if (index := _best_cue(span, cues, reach=0)) is not None:
             groups[index].sources.append(span)

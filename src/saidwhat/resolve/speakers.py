@@ -1,14 +1,114 @@
-"""Resolve sources to speakers (placeholder)."""
+"""Resolve each attribution's source to a speaker and fill in what it is about.
+
+``resolve_speakers`` runs, in document order:
+
+1. index the document's entities once (``entities.build_index``): mentions
+   clustered by name, roles from titles and appositions;
+2. resolve each source (``sources.SourceResolver``): names, surnames, pronouns,
+   descriptions, groups;
+3. carry the previous speaker over to a direct quote with no source of its own
+   in the same or the next paragraph;
+4. number the speakers ``s1``, ``s2``... in order of first statement, with
+   every linked mention;
+5. list the entities each content names (``about.about``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc
 
-from saidwhat.model import Attribution, Speaker
+from saidwhat.model import Attribution, EntityRef, Speaker, TextSpan
+from saidwhat.resolve.about import about
+from saidwhat.resolve.context import Context, first_char, last_char
+from saidwhat.resolve.entities import Entity
+from saidwhat.resolve.sources import SourceResolver
+
+#: How many paragraphs a speaker carries over (to a sourceless quote) or keeps
+#: the floor (for a pronoun): the same paragraph or the next one.
+CARRY_PARAGRAPHS = 1
 
 
 def resolve_speakers(
     doc: Doc, attributions: list[Attribution]
 ) -> tuple[list[Speaker], list[Attribution]]:
     """The document's speakers, and ``attributions`` with ``speaker`` and ``about`` set."""
-    return [], attributions
+    if not attributions:
+        return [], attributions
+    ctx = Context.of(doc)  # 1.
+    order = sorted(range(len(attributions)), key=lambda i: first_char(attributions[i]))
+    referents, linked = _resolve_all(ctx, attributions, order)  # 2.-3.
+    speakers, ids = _speakers(ctx, attributions, order, referents, linked)  # 4.
+    resolved = []
+    for attribution, entity in zip(attributions, referents, strict=True):
+        speaker = None
+        if entity is not None:
+            speaker = EntityRef(entity.name, entity.speaker_type, ids[entity.id])
+        topics = about(ctx, attribution, entity, ids)  # 5.
+        resolved.append(replace(attribution, speaker=speaker, about=topics))
+    return speakers, resolved
+
+
+def _near(ctx: Context, earlier: Attribution, later: Attribution) -> bool:
+    distance = ctx.paragraph(first_char(later)) - ctx.paragraph(last_char(earlier))
+    return distance <= CARRY_PARAGRAPHS
+
+
+def _resolve_all(
+    ctx: Context, attributions: list[Attribution], order: list[int]
+) -> tuple[list[Entity | None], dict[int, list[TextSpan]]]:
+    """Steps 2-3: the entity of each attribution, and the sources linked to each entity."""
+    resolver = SourceResolver(ctx)
+    referents: list[Entity | None] = [None] * len(attributions)
+    linked: dict[int, list[TextSpan]] = {}
+    previous: tuple[Attribution, Entity | None] | None = None
+    last: tuple[Attribution, Entity] | None = None
+    for i in order:
+        attribution = attributions[i]
+        entity: Entity | None = None
+        if attribution.source is not None:
+            floor = last[1] if last and _near(ctx, last[0], attribution) else None
+            found = resolver.resolve(attribution, floor)
+            entity = found.entity
+            if entity is not None and found.linked:
+                linked.setdefault(entity.id, []).append(attribution.source)
+        elif attribution.kind == "direct" and previous and _near(ctx, previous[0], attribution):
+            entity = previous[1]
+        referents[i] = entity
+        previous = (attribution, entity)
+        if entity is not None:
+            last = (attribution, entity)
+    return referents, linked
+
+
+def _speakers(
+    ctx: Context,
+    attributions: list[Attribution],
+    order: list[int],
+    referents: list[Entity | None],
+    linked: dict[int, list[TextSpan]],
+) -> tuple[list[Speaker], dict[int, str]]:
+    """Step 4: one speaker per entity that said something, numbered in order of first statement."""
+    speakers: list[Speaker] = []
+    ids: dict[int, str] = {}
+    text = ctx.doc.text
+    for i in order:
+        entity = referents[i]
+        if entity is None or entity.id in ids:
+            continue
+        ids[entity.id] = f"s{len(speakers) + 1}"
+        spans = {(m.start_char, m.end_char): m for m in entity.mentions}
+        mentions = [TextSpan.of(text, [key]) for key in spans]
+        mentions += [s for s in linked.get(entity.id, []) if s.spans[0] not in spans]
+        mentions.sort(key=lambda s: s.spans)
+        speakers.append(
+            Speaker(
+                id=ids[entity.id],
+                name=entity.name,
+                type=entity.speaker_type,
+                roles=list(entity.roles),
+                mentions=mentions,
+            )
+        )
+    return speakers, ids
