@@ -1,20 +1,19 @@
 """``saidwhat eval polnear``: the command around ``saidwhat.evaluate.evaluate_polnear``.
 
-The evaluator is replaced by a stand-in so that these tests check only the CLI's part:
+The evaluator is replaced by a stand-in so that most tests check only the CLI's part:
 arguments passed through, output formats, errors mapped to one line.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from saidwhat import cli
 from saidwhat.cli import main
 from saidwhat.errors import DatasetError
 
@@ -30,37 +29,38 @@ class FakeReport:
 
 
 @pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, int | None]]:
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, int | None, int]]:
     """Stand in for the evaluator; records its arguments. A directory named "bad" fails."""
-    seen: list[tuple[Path, int | None]] = []
+    seen: list[tuple[Path, int | None, int]] = []
 
-    def evaluate_polnear(directory: Path, limit: int | None = None) -> FakeReport:
-        seen.append((directory, limit))
+    def evaluate_polnear(directory: Path, *, limit: int | None, n_process: int) -> FakeReport:
+        seen.append((directory, limit, n_process))
         if directory.name == "bad":
             raise DatasetError(f"{directory}: no text/ directory; point DIR at a PolNeAR split")
         return FakeReport()
 
-    module = types.ModuleType("saidwhat.evaluate")
-    module.evaluate_polnear = evaluate_polnear  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "saidwhat.evaluate", module)
+    monkeypatch.setattr(cli, "evaluate_polnear", evaluate_polnear)
     return seen
 
 
-def test_table(tmp_path: Path, calls: list[tuple[Path, int | None]]) -> None:
+def test_table(tmp_path: Path, calls: list[tuple[Path, int | None, int]]) -> None:
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path), "--limit", "3"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "metric | value\nf1     | 0.5\n"
-    assert calls == [(tmp_path, 3)]
+    assert calls == [(tmp_path, 3, 1)]
 
 
-def test_json(tmp_path: Path, calls: list[tuple[Path, int | None]]) -> None:
-    result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path), "--format", "json"])
+def test_json(tmp_path: Path, calls: list[tuple[Path, int | None, int]]) -> None:
+    args = ["eval", "polnear", str(tmp_path), "--format", "json", "--n-process", "2"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"f1": 0.5}
-    assert calls == [(tmp_path, None)]
+    assert calls == [(tmp_path, None, 2)]
 
 
-def test_dataset_error_is_one_line(tmp_path: Path, calls: list[tuple[Path, int | None]]) -> None:
+def test_dataset_error_is_one_line(
+    tmp_path: Path, calls: list[tuple[Path, int | None, int]]
+) -> None:
     (tmp_path / "bad").mkdir()
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path / "bad")])
     assert result.exit_code == 1
@@ -75,23 +75,20 @@ def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     assert "does not exist" in result.stderr
 
 
-def test_without_the_evaluator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "saidwhat.evaluate", types.ModuleType("saidwhat.evaluate"))
+def test_a_directory_that_is_not_a_split_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr.startswith("saidwhat: error: the PolNeAR evaluator is not available")
+    assert result.stderr.count("\n") == 1
+    assert "not a PolNeAR split" in result.stderr
 
 
 @pytest.mark.model
 @pytest.mark.polnear
 @pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="needs ../shared/data/polnear")
 def test_real_evaluator_smoke() -> None:
-    pytest.importorskip("saidwhat.evaluate", reason="the evaluator is not written yet")
-    from saidwhat import evaluate
-
-    if not hasattr(evaluate, "evaluate_polnear"):
-        pytest.skip("the evaluator is not written yet")
     args = ["eval", "polnear", str(POLNEAR_DEV), "--limit", "2", "--format", "json"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert isinstance(json.loads(result.stdout), dict)
+    report = json.loads(result.stdout)
+    assert report["documents"] == 2
+    assert report["content_partial"]["gold"] > 0

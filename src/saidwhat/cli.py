@@ -20,6 +20,7 @@ from typing import NoReturn
 import click
 
 from saidwhat.errors import SaidwhatError, TooLargeError
+from saidwhat.evaluate import evaluate_polnear
 from saidwhat.ingest import DEFAULT_MAX_BYTES, STDIN, STDIN_LABEL, InputFailure, iter_inputs
 from saidwhat.model import Attribution, Document
 from saidwhat.pipeline import extract_many
@@ -136,20 +137,20 @@ def eval_() -> None:
     show_default=True,
     help="Output format.",
 )
-def polnear(directory: Path, limit: int | None, format_: str) -> None:
+@click.option(
+    "--n-process",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for parsing.",
+)
+def polnear(directory: Path, limit: int | None, format_: str, n_process: int) -> None:
     """Score extraction on a PolNeAR split: DIRECTORY holds text/ and attributions/.
 
     For example: saidwhat eval polnear ../shared/data/polnear/dev --limit 20
     """
     try:
-        # Imported here: the evaluator is optional for everything else the CLI does.
-        from saidwhat.evaluate import evaluate_polnear
-    except ImportError as exc:
-        if exc.name != "saidwhat.evaluate":
-            raise
-        _fail("the PolNeAR evaluator is not available in this version of saidwhat")
-    try:
-        report = evaluate_polnear(directory, limit=limit)
+        report = evaluate_polnear(directory, limit=limit, n_process=n_process)
     except SaidwhatError as exc:
         _fail(str(exc))
     if format_ == "json":
