@@ -33,6 +33,8 @@ from saidwhat.model import Attribution, Kind, TextSpan
 
 #: Characters that mark quotations when they open or close a content.
 QUOTE_CHARS = frozenset("\"'“”‘’«»„‚‹›「」")
+_OPENING = frozenset("\"“‘«„‚‹「")
+_CLOSING = frozenset("\"”’»“‘›」")
 
 
 @dataclass(slots=True)
@@ -131,11 +133,19 @@ def _adjacent(doc: Doc, left: Span, right: Span) -> bool:
     return all(t.is_space for t in doc[left.end : right.start])
 
 
+def _new_quote(left: Span, right: Span) -> bool:
+    """Whether ``right`` opens a quotation after ``left`` closed one: “…” “…”."""
+    return left.text[-1:] in _CLOSING and right.text[:1] in _OPENING
+
+
 def _runs(contents: list[Span], doc: Doc) -> list[list[Span]]:
-    """Content fragments in runs separated by nothing but whitespace."""
+    """Content fragments in runs separated by nothing but whitespace.
+
+    A closed quotation followed by a new one is two statements, not one run.
+    """
     runs: list[list[Span]] = []
     for span in contents:
-        if runs and _adjacent(doc, runs[-1][-1], span):
+        if runs and _adjacent(doc, runs[-1][-1], span) and not _new_quote(runs[-1][-1], span):
             runs[-1].append(span)
         else:
             runs.append([span])
