@@ -4,9 +4,9 @@ Definitions (document level):
 
 1. whitespace and punctuation characters are ignored when two spans are compared;
 2. predicted and gold attributions are paired greedily by the character Jaccard
-   of their contents, best first; a pair counts for "partial" at Jaccard >= 0.5
-   and for "exact" at 1.0;
-3. source and cue are scored on partially matched pairs: exact when their
+   of their contents, best first (contents sharing no character are not
+   paired); a pair counts for "partial" at Jaccard >= 0.5 and for "exact" at 1.0;
+3. source and cue are scored on paired attributions: exact when their
    characters are equal; precision over predictions having that part, recall
    over gold attributions having it;
 4. per-character scores compare the sets of characters labelled source, cue or
@@ -104,11 +104,10 @@ def score_document(
     for name, threshold in (("content_exact", 1.0), ("content_partial", 0.5)):
         tp = sum(1 for *_, jac in pairs if jac >= threshold)
         report.add(name, tp, len(pred), len(gold))
-    partial = [(gi, pi) for gi, pi, jac in pairs if jac >= 0.5]
     for part in ("source", "cue"):
         g_sets = [chars(getattr(a, part), text) for a in gold]
         p_sets = [chars(getattr(a, part), text) for a in pred]
-        tp = sum(1 for gi, pi in partial if g_sets[gi] and g_sets[gi] == p_sets[pi])
+        tp = sum(1 for gi, pi, _ in pairs if g_sets[gi] and g_sets[gi] == p_sets[pi])
         report.add(f"{part}_exact", tp, sum(map(bool, p_sets)), sum(map(bool, g_sets)))
     for part in PARTS:
         g_all = frozenset().union(*(chars(getattr(a, part), text) for a in gold))
