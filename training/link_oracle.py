@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--tagger", type=Path, help="tag with this model instead of gold spans")
     args = parser.parse_args()
     if args.no_quotes:
-        assemble._uncovered_quotes = lambda doc, groups: []
+        assemble._quote_groups = lambda doc, groups: []
     if args.split == "heldout":  # the tail of train that prepare.py held out
         golds = list(read_polnear(args.polnear / "train"))[-HELDOUT:][: args.limit]
     else:

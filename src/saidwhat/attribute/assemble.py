@@ -234,6 +234,12 @@ def _taken(groups: Sequence[_Group]) -> set[int]:
     return {i for span in spans for i in range(span.start, span.end)}
 
 
+def _standalone(span: Span) -> bool:
+    """Whether a quotation stands as a sentence of its own (opens its sentence, 8+ tokens)."""
+    first = next((t for t in span.sent if not t.is_space), span.sent[0])
+    return span.start <= first.i and len(span) >= 8
+
+
 def _quote_groups(doc: Doc, groups: Sequence[_Group]) -> list[_Group]:
     """Quotations no attribution covers, with the reporting verb of their sentence if any."""
     taken = _taken(groups)
@@ -244,6 +250,8 @@ def _quote_groups(doc: Doc, groups: Sequence[_Group]) -> list[_Group]:
             continue
         group = _Group(None, [span], confidence=0.5)
         verb = reporting_verb(span.sent, exclude=range(span.start, span.end))
+        if verb is None and not _standalone(span):
+            continue  # a scare quote or a title inside a sentence, not a statement
         if verb is not None and verb.i not in taken:
             group.cue = cue_span(doc, verb)
             subject = source_span(doc, verb)
