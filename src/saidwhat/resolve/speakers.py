@@ -28,6 +28,8 @@ from saidwhat.resolve.sources import SourceResolver
 #: How many paragraphs a speaker carries over (to a sourceless quote) or keeps
 #: the floor (for a pronoun): the same paragraph or the next one.
 CARRY_PARAGRAPHS = 1
+#: How many resolved attributions back a quote holding a source ("I said") is looked for.
+ENCLOSING_LOOKBACK = 5
 
 
 def resolve_speakers(
@@ -63,13 +65,14 @@ def _resolve_all(
     referents: list[Entity | None] = [None] * len(attributions)
     linked: dict[int, list[TextSpan]] = {}
     previous: tuple[Attribution, Entity | None] | None = None
-    last: tuple[Attribution, Entity] | None = None
+    recent: list[tuple[Attribution, Entity]] = []
     for i in order:
         attribution = attributions[i]
         entity: Entity | None = None
         if attribution.source is not None:
+            last = recent[-1] if recent else None
             floor = last[1] if last and _near(ctx, last[0], attribution) else None
-            found = resolver.resolve(attribution, floor)
+            found = resolver.resolve(attribution, floor, _enclosing(recent, attribution.source))
             entity = found.entity
             if entity is not None and found.linked:
                 linked.setdefault(entity.id, []).append(attribution.source)
@@ -78,8 +81,16 @@ def _resolve_all(
         referents[i] = entity
         previous = (attribution, entity)
         if entity is not None:
-            last = (attribution, entity)
+            recent = [*recent[-(ENCLOSING_LOOKBACK - 1) :], (attribution, entity)]
     return referents, linked
+
+
+def _enclosing(recent: list[tuple[Attribution, Entity]], source: TextSpan) -> Entity | None:
+    """The speaker of a recent quote whose content holds ``source`` ("I told him", she said)."""
+    for attribution, entity in reversed(recent):
+        if any(s <= source.start < e for s, e in attribution.content.spans):
+            return entity
+    return None
 
 
 def _speakers(

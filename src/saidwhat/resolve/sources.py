@@ -1,0 +1,248 @@
+"""Resolve one attribution's source text to an entity of the document.
+
+``SourceResolver.resolve`` tries, for the source's head token:
+
+1. a named mention at the head or in apposition to it ("US Secretary of State
+   Antony Blinken", "The Kremlin spokesman, Dmitri Peskov");
+2. a pronoun, by salience (``pronouns``);
+3. a proper name the NER missed: a known surname or first name, else a new
+   person (an organisation when a word of its name says so);
+4. a definite description matched against earlier roles (``descriptions``);
+5. otherwise a plural or collective description becomes a GROUP named by the
+   source text ("Critics", "some Republicans", "the government"); a singular one
+   ("a senior official who spoke on condition of anonymity") stays unresolved.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from saidwhat.model import Attribution
+from saidwhat.resolve.context import Context
+from saidwhat.resolve.descriptions import describe, match_description
+from saidwhat.resolve.entities import Entity, Mention, name_words
+from saidwhat.resolve.lexicon import (
+    COLLECTIVE,
+    FEMALE_WORDS,
+    MALE_WORDS,
+    ORG_NAME_WORDS,
+    ROLE_WORDS,
+)
+from saidwhat.resolve.pronouns import resolve_pronoun
+from saidwhat.resolve.roles import is_title, norm_word
+
+#: Entity labels of a proper-noun head that is no name of a speaker (NORP: "Republicans").
+_NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_NOT_NAMES |= {"NORP"}
+#: "I said", inside a quote: the speaker of that quote.
+_FIRST_PERSON = frozenset({"i", "me", "my"})
+#: Nouns for a person, whose apposition names them even when the NER missed the name.
+_PERSON_NOUNS = ROLE_WORDS | MALE_WORDS | FEMALE_WORDS
+#: Longest group name kept with its "of" phrase, in tokens; longer ones keep the head only.
+MAX_GROUP_NAME = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The entity a source refers to, and whether the source text is a new mention of it."""
+
+    entity: Entity | None
+    linked: bool = False
+
+
+def _antecedent(relative: Token) -> Token | None:
+    """The noun a relative pronoun stands for: "Blinken" in "Blinken, who said"."""
+    token = relative
+    for _ in range(4):
+        if token.dep_ in ("relcl", "acl"):
+            return token.head if token.head.pos_ in ("NOUN", "PROPN") else None
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _linking(token: Token) -> bool:
+    """A preposition that puts a name beside a title, not in it ("for", "to"; not "of")."""
+    return token.pos_ == "ADP" and token.lower_ != "of"
+
+
+def _long_name(span: Span, token: Token) -> bool:
+    """Whether ``token`` ends a name of several capitalised words ("Tyrone Pike")."""
+    previous = token.doc[token.i - 1] if token.i > span.start else None
+    return previous is not None and previous.pos_ == "PROPN" and previous.is_title
+
+
+class SourceResolver:
+    """Resolve sources in document order; groups are shared across the document."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.groups: dict[str, Entity] = {}
+
+    def resolve(
+        self, attribution: Attribution, previous: Entity | None, enclosing: Entity | None = None
+    ) -> Resolution:
+        """The entity the source of ``attribution`` refers to. ``previous``: the last speaker
+        nearby; ``enclosing``: the speaker of a quote this attribution sits in."""
+        if attribution.source is None:
+            return Resolution(None)
+        for start, end in attribution.source.spans:
+            span = self.ctx.span(start, end)
+            if span is not None:
+                found = self._span(span, attribution, previous, enclosing)
+                if found.entity is not None:
+                    return found
+        return Resolution(None)
+
+    def _span(
+        self,
+        span: Span,
+        attribution: Attribution,
+        previous: Entity | None,
+        enclosing: Entity | None = None,
+    ) -> Resolution:
+        root = span.root
+        # 1. a name
+        named = self._named(span, root, previous)
+        if named is not None:
+            return Resolution(named)
+        # 2. a pronoun: relative ("Blinken, who said"), first person inside a quote, or personal
+        if root.tag_ in ("WP", "WDT", "WP$"):
+            antecedent = _antecedent(root)
+            if antecedent is None:
+                return Resolution(None)
+            phrase = self.ctx.doc[antecedent.left_edge.i : antecedent.i + 1]
+            found = self._span(phrase, attribution, previous)
+            return Resolution(found.entity, linked=found.entity is not None)
+        if root.lower_ in _FIRST_PERSON:
+            return Resolution(enclosing, linked=enclosing is not None)
+        if root.pos_ == "PRON":
+            return Resolution(resolve_pronoun(self.ctx, root, attribution, previous), linked=True)
+        # 3. a name the NER missed (or the tagger took for a common noun: "Trump said")
+        if root.tag_ != "NNPS" and root.ent_type_ not in _NOT_NAMES:
+            if root.pos_ == "PROPN" and (not is_title(root) or _long_name(span, root)):
+                return Resolution(self._proper(span, root, create=True))
+            if root.is_title and (known := self._proper(span, root, create=False)):
+                return Resolution(known)
+        # 4.-5. a description, or a group
+        return self._description(span, root, attribution)
+
+    def _named(self, span: Span, root: Token, previous: Entity | None) -> Entity | None:
+        """The entity named at the head of the source, in apposition to it, or after its title
+        ("Speaker of the House Rep. Paul Ryan")."""
+        index = self.ctx.index
+        mention = index.at(root.i)
+        if mention is not None and index.entities[mention.entity].type != "NORP":
+            return self._namesake(mention, previous)
+        if root.tag_ in ("NNS", "NNPS"):
+            return None  # "critics, including Blinken": an example, not the source
+        if is_title(root):
+            for mention in index.between(root.i, span.end):
+                between = self.ctx.doc[root.i + 1 : mention.start]
+                if any(t.pos_ in ("VERB", "AUX") or _linking(t) for t in between):
+                    break  # "A spokesman for Mr. Trump", "a reporter who worked for Bannon"
+                if index.entities[mention.entity].type == "PERSON":
+                    return index.entities[mention.entity]
+        return self._apposed(span, root)
+
+    def _apposed(self, span: Span, root: Token) -> Entity | None:
+        """A name in apposition inside the source: "A spokeswoman for the chamber, Maria Holm"
+        (not "a spokesman for Blinken" nor "Blinken's spokesman")."""
+        index = self.ctx.index
+        word = norm_word(root.text)
+        # An organisation noun takes an organisation's name, another noun a person's.
+        wanted = {"ORG"} if word in COLLECTIVE else {"PERSON"}
+        if root.pos_ not in ("NOUN", "PROPN"):
+            wanted = {"ORG", "PERSON"}  # "One of them, UnitedHealth Group"
+        for mention in index.between(span.start, span.end):
+            tokens = self.ctx.doc[mention.start : mention.end]
+            if index.entities[mention.entity].type in wanted and any(
+                t.dep_ == "appos" and not mention.start <= t.head.i < mention.end for t in tokens
+            ):
+                return index.entities[mention.entity]
+        if "PERSON" not in wanted:
+            return None
+        for child in root.rights:
+            # "his son, Grant", "a supporter, Tyrone Pike"; not "his book, The Art"
+            named = word in _PERSON_NOUNS or _long_name(span, child)
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i < span.end and named:
+                return self._proper(span, child, create=True)
+        return None
+
+    def _namesake(self, mention: Mention, previous: Entity | None) -> Entity:
+        """The entity of a name mention; a bare surname several people share ("Johnson") goes
+        to the previous speaker when it is one of them, else to the one named last."""
+        index = self.ctx.index
+        entity = index.entities[mention.entity]
+        words = name_words(self.ctx.doc[mention.start : mention.end].text)
+        ids = index.surnames.get(" ".join(words), []) if entity.type == "PERSON" else []
+        if len(ids) < 2 or len(words) != 1:
+            return entity
+        best = max(
+            (index.entities[i] for i in ids),
+            key=lambda e: (e is previous, e.last_before(mention.start)),
+        )
+        if best is not entity:
+            entity.mentions.remove(mention)
+            mention.entity = best.id
+            insort(best.mentions, mention, key=lambda m: m.start)
+        return best
+
+    def _proper(self, span: Span, root: Token, *, create: bool) -> Entity | None:
+        """A known person by surname or first name; else, with ``create``, a new entity."""
+        doc = self.ctx.doc
+        start = root.i
+        while start > span.start and doc[start - 1].pos_ == "PROPN":
+            if is_title(doc[start - 1]):
+                break
+            start -= 1
+        name = doc[start : root.i + 1]
+        mention = Mention(start, root.i + 1, name.start_char, name.end_char, -1)
+        organisation = any(w in ORG_NAME_WORDS for w in name_words(name.text))
+        index = self.ctx.index
+        known = None
+        if not organisation:
+            known = index.lookup_person(name.text) or index.lookup_person(root.text)
+        known = known or index.lookup_other(span.text) or index.lookup_other(name.text)
+        if known is None:
+            if not create:
+                return None
+            return index.add("ORG" if organisation else "PERSON", name.text, mention)
+        mention.entity = known.id
+        insort(known.mentions, mention, key=lambda m: m.start)
+        return known
+
+    def _description(self, span: Span, root: Token, attribution: Attribution) -> Resolution:
+        if root.pos_ not in ("NOUN", "PROPN"):
+            return Resolution(None)
+        description = describe(span, root)
+        if description.plural:
+            return Resolution(self._group(span, root), linked=True)
+        if description.indefinite or root.ent_type_ == "NORP":
+            return Resolution(None)
+        entity = match_description(self.ctx, description, span.start)
+        if entity is not None:
+            return Resolution(entity, linked=True)
+        if description.organisation:
+            return Resolution(self._group(span, root), linked=True)
+        return Resolution(None)
+
+    def _group(self, span: Span, root: Token) -> Entity:
+        """The GROUP named by a source: its text up to the head noun and an "of" phrase after
+        it ("dozens of papers", "Critics of the plan"), without clauses that follow."""
+        end = root.i + 1
+        for child in root.rights:
+            if child.dep_ == "prep" and child.lower_ == "of" and child.i == end:
+                objects = [c.i for c in child.children if c.dep_ == "pobj" and c.i < span.end]
+                end = objects[0] + 1 if objects else end
+        if end - span.start > MAX_GROUP_NAME:
+            end = root.i + 1
+        name = " ".join(self.ctx.doc[span.start : end].text.split()).strip(" ,;:")
+        key = name.lower()
+        if key not in self.groups:
+            self.groups[key] = self.ctx.index.add("GROUP", name)
+        return self.groups[key]
