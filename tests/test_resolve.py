@@ -466,3 +466,37 @@ def test_resolution_stays_cheap_next_to_parsing(nlp):
     assert all(a.speaker is not None for a in resolved)
     # Linear work: a small fraction of the parse (about 3% on PolNeAR articles).
     assert elapsed < 0.25 * parse
+
+
+@model
+def test_relative_pronoun_apposition_and_first_person_sources(nlp):
+    t = (
+        "Maria Holm, who heads the chamber's trade office, said shipping had stopped. "
+        "A spokesman for Holm said later that the office would close.\n"
+        "A spokeswoman for the chamber, Anna Berg, said exports had fallen. "
+        "German Chancellor Olaf Scholz said Berlin would help.\n"
+        '"When they asked me, I told them we would help," Scholz said.'
+    )
+    speakers, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "shipping had stopped", "who"),
+            said(t, "the office would close", "A spokesman for Holm"),
+            said(t, "exports had fallen", "A spokeswoman for the chamber, Anna Berg,"),
+            said(t, "Berlin would help", "German Chancellor Olaf Scholz"),
+            said(t, "When they asked me, I told them we would help,", "Scholz", kind="direct"),
+            said(t, "we would help", "I", after="asked me,"),
+        ],
+    )
+    assert names(attributions) == [
+        "Maria Holm",  # who
+        None,  # a spokesman for Holm is not Holm
+        "Anna Berg",
+        "Olaf Scholz",  # the NER tags "Olaf Scholz" ORG; the title makes him a person
+        "Olaf Scholz",
+        "Olaf Scholz",  # "I" inside his quote
+    ]
+    assert speaker_named(speakers, "Maria Holm").roles == []
+    assert speaker_named(speakers, "Anna Berg").roles == ["spokeswoman for the chamber"]
+    assert speaker_named(speakers, "Olaf Scholz").type == "PERSON"

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from saidwhat.attribute.quotes import find_quotes
 from saidwhat.attribute.rules import (
     cue_span,
+    object_of,
     parse_attributions,
     reporting_verb,
     rule_for,
@@ -201,9 +202,10 @@ def _complete(doc: Doc, groups: Sequence[_Group]) -> None:
         if group.cue is None or group.contents:
             continue
         found = rule_for(doc, group.cue.root)
-        if found is None:
+        source, contents = found[1:] if found else (source_span(doc, group.cue.root), [])
+        contents = contents or object_of(doc, group.cue)
+        if not contents:
             continue
-        _, source, contents = found
         group.contents = [c for c in contents if _free(c, taken)]
         group.confidence = 0.7
         if not group.sources and source is not None and _free(source, taken):

@@ -112,6 +112,23 @@ def _runs(doc: Doc, indices: list[int]) -> list[tuple[int, int]]:
     return trimmed
 
 
+_OBJECT_DEPS = ("dobj", "attr", "dative", "oprd")
+
+
+def object_of(doc: Doc, cue: Span) -> list[Span]:
+    """What a cue that takes no clause is about: "lashed out at X", "attacked X", "praised X"."""
+    last = cue[-1]
+    if last.pos_ == "ADP":
+        pobj = next((c for c in last.children if c.dep_ == "pobj"), None)
+        if pobj is not None:
+            return [_subtree_span(doc, pobj, "CONTENT")]
+    for dep in _OBJECT_DEPS:
+        obj = next((c for c in cue.root.children if c.dep_ == dep and c.i >= cue.end), None)
+        if obj is not None:
+            return [_subtree_span(doc, obj, "CONTENT")]
+    return []
+
+
 def rule_for(doc: Doc, token: Token) -> tuple[Span, Span | None, list[Span]] | None:
     """``(cue, source, contents)`` of the attribution ``token`` would be the cue of."""
     if token.lower_ == "according":

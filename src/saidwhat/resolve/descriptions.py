@@ -29,6 +29,7 @@ from saidwhat.resolve.lexicon import (
     INDEFINITE,
     MALE_WORDS,
     ORG_HEADS,
+    PLACE_KEYS,
 )
 from saidwhat.resolve.roles import anchor_words, has_phrase, norm_phrase, norm_word, places_in
 
@@ -111,6 +112,25 @@ def _score(entity: Entity, description: Description) -> float | None:
     if description.gender and entity.gender and description.gender != entity.gender:
         score -= 1.0
     return score
+
+
+def match_affiliation(ctx: Context, description: Description, before: int) -> Entity | None:
+    """The person named before token ``before`` whom a party or nationality noun describes
+    ("the Republican", "the Arizona Democrat"): the latest whose roles share its anchors,
+    the noun's and, when it has some, its modifiers' ("Arizona")."""
+    noun = PLACE_KEYS.get(description.head, description.head)
+    wanted = {noun} | description.anchors
+    best: Entity | None = None
+    best_key = (0, -1)
+    for entity in ctx.index.entities:
+        if entity.type != "PERSON" or noun not in entity.anchors:
+            continue
+        if description.anchors and not description.anchors & entity.anchors:
+            continue
+        key = (len(wanted & entity.anchors), entity.last_before(before))
+        if key[1] >= 0 and key > best_key:
+            best, best_key = entity, key
+    return best
 
 
 def match_description(ctx: Context, description: Description, before: int) -> Entity | None:

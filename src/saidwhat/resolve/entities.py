@@ -92,7 +92,7 @@ class Entity:
 
     def last_before(self, token: int) -> int:
         """Start of the last mention before ``token``, or -1."""
-        i = bisect_left([m.start for m in self.mentions], token)
+        i = bisect_left(self.mentions, token, key=lambda m: m.start)
         return self.mentions[i - 1].start if i else -1
 
     @property
@@ -100,7 +100,7 @@ class Entity:
         """The type as a speaker: a building that speaks is its institution ("the White House")."""
         return "ORG" if self.type == "LOC" and self.label == "FAC" else self.type
 
-    def describe(self) -> None:
+    def index_roles(self) -> None:
         """Fill ``role_norms``, ``bag`` and ``anchors`` from the roles and the name."""
         norms: list[tuple[str, str | None]] = [(norm_text(r), role_head(r)) for r in self.roles]
         if self.type != "PERSON":
@@ -162,7 +162,7 @@ class EntityIndex:
         if type_ == "PERSON":
             words = name_words(name)
             _register_person(self.surnames, self.given, entity, words)
-        entity.describe()
+        entity.index_roles()
         self.entities.append(entity)
         return entity
 
@@ -445,7 +445,7 @@ def build_index(doc: Doc) -> EntityIndex:
         builder.add(raw)
     words: dict[str, set[int]] = {}
     for entity in builder.entities:
-        entity.describe()
+        entity.index_roles()
         for word in entity.bag:
             words.setdefault(word, set()).add(entity.id)
     return EntityIndex(

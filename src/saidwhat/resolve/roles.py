@@ -145,8 +145,8 @@ def premodifier(doc: Doc, start: int, end: int, *, person: bool) -> tuple[int, i
     stop = start
     while stop > first and norm_word(doc[stop - 1].text) in HONORIFICS:
         stop -= 1  # "British diplomat Sir Peter Westmacott": "Sir" is no part of the role
-    if first >= stop:
-        return None
+    if first >= stop or doc[stop - 1].pos_ == "ADP":
+        return None  # "a spokesman for Holm": Holm has a spokesman, is none
     span = (first, stop)
     last = doc[stop - 1]
     # A bare common noun is a title only in the singular: "economist Jane Doe", not "ad slams".

@@ -2,12 +2,14 @@
 
 ``SourceResolver.resolve`` tries, for the source's head token:
 
-1. a named mention at the head or in apposition to it ("US Secretary of State
-   Antony Blinken", "The Kremlin spokesman, Dmitri Peskov");
-2. a pronoun, by salience (``pronouns``);
+1. a named mention at the head, after its title or in apposition to it ("US
+   Secretary of State Antony Blinken", "The Kremlin spokesman, Dmitri Peskov");
+2. a pronoun: relative ("Blinken, who said") through its antecedent, "I" inside
+   a quote as that quote's speaker, personal by salience (``pronouns``);
 3. a proper name the NER missed: a known surname or first name, else a new
    person (an organisation when a word of its name says so);
-4. a definite description matched against earlier roles (``descriptions``);
+4. a definite description matched against earlier roles (``descriptions``), a
+   party or nationality noun ("the Republican") against their anchors;
 5. otherwise a plural or collective description becomes a GROUP named by the
    source text ("Critics", "some Republicans", "the government"); a singular one
    ("a senior official who spoke on condition of anonymity") stays unresolved.
@@ -22,7 +24,7 @@ from spacy.tokens import Span, Token
 
 from saidwhat.model import Attribution
 from saidwhat.resolve.context import Context
-from saidwhat.resolve.descriptions import describe, match_description
+from saidwhat.resolve.descriptions import describe, match_affiliation, match_description
 from saidwhat.resolve.entities import Entity, Mention, name_words
 from saidwhat.resolve.lexicon import (
     COLLECTIVE,
@@ -222,8 +224,11 @@ class SourceResolver:
         description = describe(span, root)
         if description.plural:
             return Resolution(self._group(span, root), linked=True)
-        if description.indefinite or root.ent_type_ == "NORP":
+        if description.indefinite:
             return Resolution(None)
+        if root.ent_type_ == "NORP":
+            entity = match_affiliation(self.ctx, description, span.start)
+            return Resolution(entity, linked=entity is not None)
         entity = match_description(self.ctx, description, span.start)
         if entity is not None:
             return Resolution(entity, linked=True)
