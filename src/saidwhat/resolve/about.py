@@ -12,8 +12,9 @@ def about(
 ) -> list[EntityRef]:
     """Entities named in the content of ``attribution``, by their fullest name, in order.
 
-    Each entity appears once; the speaker is left out; ``ids`` maps the entities
-    that are speakers to their speaker id.
+    Each entity appears once; the speaker is left out, and so are words of a
+    person's title ("Democratic" in "Democratic nominee Hillary Clinton"); ``ids``
+    maps the entities that are speakers to their speaker id.
     """
     refs: list[EntityRef] = []
     seen = {speaker.id} if speaker is not None else set()
@@ -23,7 +24,7 @@ def about(
             continue
         for mention in ctx.index.between(span.start, span.end):
             entity = ctx.index.entities[mention.entity]
-            if entity.id in seen or mention.end > span.end:
+            if entity.id in seen or mention.end > span.end or mention.in_title:
                 continue
             seen.add(entity.id)
             speaker_id = ids.get(entity.id)

@@ -116,16 +116,14 @@ def _score(entity: Entity, description: Description) -> float | None:
 
 def match_affiliation(ctx: Context, description: Description, before: int) -> Entity | None:
     """The person named before token ``before`` whom a party or nationality noun describes
-    ("the Republican", "the Arizona Democrat"): the latest whose roles share its anchors,
-    the noun's and, when it has some, its modifiers' ("Arizona")."""
+    ("the Republican", "the Arizona Democrat"): the latest whose roles share the anchors of
+    its modifiers ("Arizona") or, without any, the noun's own ("republicans")."""
     noun = PLACE_KEYS.get(description.head, description.head)
     wanted = {noun} | description.anchors
     best: Entity | None = None
     best_key = (0, -1)
     for entity in ctx.index.entities:
-        if entity.type != "PERSON" or noun not in entity.anchors:
-            continue
-        if description.anchors and not description.anchors & entity.anchors:
+        if entity.type != "PERSON" or not (description.anchors or {noun}) & entity.anchors:
             continue
         key = (len(wanted & entity.anchors), entity.last_before(before))
         if key[1] >= 0 and key > best_key:

@@ -67,6 +67,8 @@ class Mention:
     start_char: int
     end_char: int
     entity: int
+    #: Part of a person's title ("US" in "US Secretary of State Antony Blinken").
+    in_title: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -257,6 +259,7 @@ class _Raw:
     roles: list[str] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     gender: str | None = None
+    in_title: bool = False
 
 
 def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int]:
@@ -319,8 +322,8 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
     for raw in raws:
         token = doc[raw.start]
         alone = raw.type != "PERSON" and raw.end - raw.start == 1
-        if alone and token.lower_ in known and token.is_title and token.pos_ == "PROPN":
-            raw.type = "PERSON"
+        if alone and token.lower_ in known and token.is_title:
+            raw.type = "PERSON"  # whatever its tag: "Trump" is often a NOUN or VERB here
     return raws
 
 
@@ -336,7 +339,10 @@ def _raw_mentions(doc: Doc) -> list[_Raw]:
                 titles.update(range(roles.first, raw.start))
         if raw.type == "PERSON":
             raw.gender = _person_gender(doc, raw.start, raw.roles)
-    return [r for r in raws if not _inside_title(doc, r, titles)]
+    kept = [r for r in raws if not _inside_title(doc, r, titles)]
+    for raw in kept:
+        raw.in_title = raw.start in titles
+    return kept
 
 
 def _inside_title(doc: Doc, raw: _Raw, titles: set[int]) -> bool:
@@ -367,7 +373,9 @@ class _Builder:
         span = self.doc[raw.start : raw.end]
         text = _POSSESSIVE.sub("", " ".join(span.text.split()))
         entity = self._person(raw, text) if raw.type == "PERSON" else self._other(raw, text)
-        mention = Mention(raw.start, raw.end, span.start_char, span.end_char, entity.id)
+        mention = Mention(
+            raw.start, raw.end, span.start_char, span.end_char, entity.id, raw.in_title
+        )
         entity.mentions.append(mention)
         self.mentions.append(mention)
         add_roles(entity.roles, raw.roles)
