@@ -500,3 +500,21 @@ def test_relative_pronoun_apposition_and_first_person_sources(nlp):
     assert speaker_named(speakers, "Maria Holm").roles == []
     assert speaker_named(speakers, "Anna Berg").roles == ["spokeswoman for the chamber"]
     assert speaker_named(speakers, "Olaf Scholz").type == "PERSON"
+
+
+@model
+def test_the_secretary_and_the_president_by_their_titles(nlp):
+    t = (
+        "US Secretary of State Antony Blinken met Ukrainian President Volodymyr Zelensky "
+        "in Kyiv on Wednesday.\n"
+        "The secretary said aid would continue. The president said he was grateful."
+    )
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "aid would continue", "The secretary"),
+            said(t, "he was grateful", "The president"),
+        ],
+    )
+    assert names(attributions) == ["Antony Blinken", "Volodymyr Zelensky"]
