@@ -1,7 +1,7 @@
 """Score the linker on gold or tagged SOURCE/CUE/CONTENT spans.
 
     python training/link_oracle.py ../shared/data/polnear [--split train|dev] [--no-quotes]
-    python training/link_oracle.py ../shared/data/polnear --split dev --tagger training/output/model-best
+    python training/link_oracle.py ../shared/data/polnear --split heldout --tagger MODEL_DIR
 
 With gold spans this is the upper bound of the tagger + linker design: any loss
 is the linker's. With ``--tagger`` the tagger runs on the pre-parsed docs.
@@ -13,12 +13,11 @@ import argparse
 from pathlib import Path
 
 import spacy
+from prepare import HELDOUT
 from spacy.tokens import DocBin
 
 from saidwhat.attribute import assemble
 from saidwhat.evaluate import read_polnear, score
-
-from prepare import HELDOUT
 
 
 def main() -> None:
@@ -32,7 +31,7 @@ def main() -> None:
     parser.add_argument("--tagger", type=Path, help="tag with this model instead of gold spans")
     args = parser.parse_args()
     if args.no_quotes:
-        assemble._quote_groups = lambda doc, groups: []
+        assemble._quote_groups = lambda doc, groups, quotes: []
     if args.split == "heldout":  # the tail of train that prepare.py held out
         golds = list(read_polnear(args.polnear / "train"))[-HELDOUT:][: args.limit]
     else:
@@ -45,7 +44,8 @@ def main() -> None:
 
         tagger = spacy.load(args.tagger)
         docs = tagger.pipe(docs)
-    for gold, doc in zip(golds, docs):  # train.spacy lacks the held-out tail: zip stops early
+    # train.spacy lacks the held-out tail, so zip stops early there.
+    for gold, doc in zip(golds, docs, strict=False):
         parts = list(doc.ents) if args.tagger else list(doc.spans["gold_parts"])
         predicted = assemble.find_attributions(doc, parts, rules=not args.no_rules)
         triples.append((gold.text, gold.attributions, predicted))

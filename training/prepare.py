@@ -44,8 +44,11 @@ def _split(span):
 def gold_spans(doc, attributions):
     spans = []
     for attribution in attributions:
-        for label, part in (("SOURCE", attribution.source), ("CUE", attribution.cue),
-                            ("CONTENT", attribution.content)):
+        for label, part in (
+            ("SOURCE", attribution.source),
+            ("CUE", attribution.cue),
+            ("CONTENT", attribution.content),
+        ):
             for start, end in part.spans if part else ():
                 span = doc.char_span(start, end, label=label, alignment_mode="expand")
                 if span is not None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from saidwhat.attribute.quotes import find_quotes
+from saidwhat.attribute.quotes import Quote, find_quotes
 from saidwhat.attribute.rules import (
     cue_span,
     object_of,
@@ -32,10 +32,9 @@ from saidwhat.attribute.rules import (
 )
 from saidwhat.model import Attribution, Kind, TextSpan
 
-#: Characters that mark quotations when they open or close a content.
-QUOTE_CHARS = frozenset("\"'“”‘’«»„‚‹›「」")
-_OPENING = frozenset("\"“‘«„‚‹「")
-_CLOSING = frozenset("\"”’»“‘›」")
+#: Quote marks that open and close quotations, for telling one quotation from the next.
+_OPENING = frozenset('"“‘«„‚‹「')
+_CLOSING = frozenset('"”’»“‘›」')
 
 
 @dataclass(slots=True)
@@ -100,29 +99,45 @@ def _best_cue(span: Span, cues: Sequence[Span], *, reach: int) -> int | None:
     return best
 
 
-def _kind(text: str) -> Kind:
-    stripped = text.strip(" \t\n.,;:—–-")
-    if not stripped:
-        return "indirect"
-    marks = sum(1 for c in stripped if c in QUOTE_CHARS and c not in "'’")
-    if stripped[0] in QUOTE_CHARS and stripped[-1] in QUOTE_CHARS and marks <= 2:
+def _kind(text: str, fragments: Sequence[tuple[int, int]], quotes: Sequence[Quote]) -> Kind:
+    """direct when every word of the content is inside quotation marks, mixed when some are."""
+    inside = outside = 0
+    for start, end in fragments:
+        for i in range(start, end):
+            if text[i].isalnum():
+                if any(q.inner_start <= i < q.inner_end for q in quotes):
+                    inside += 1
+                else:
+                    outside += 1
+    if inside and not outside:
         return "direct"
-    return "mixed" if marks >= 2 else "indirect"
+    return "mixed" if inside else "indirect"
 
 
-def _to_attribution(doc: Doc, group: _Group) -> Attribution:
+def _attach_stray_marks(doc: Doc, contents: list[Span]) -> list[Span]:
+    """Fold a fragment of punctuation alone (a closing quote mark the parser put in the next
+    sentence) into the content right before it; drop it if there is none."""
+    cleaned: list[Span] = []
+    for span in contents:
+        if not all(t.is_punct or t.is_space for t in span):
+            cleaned.append(span)
+        elif cleaned and _adjacent(doc, cleaned[-1], span):
+            cleaned[-1] = Span(doc, cleaned[-1].start, span.end, label=span.label)
+    return cleaned
+
+
+def _to_attribution(doc: Doc, group: _Group, quotes: Sequence[Quote]) -> Attribution:
     text = doc.text
     content = TextSpan.of(text, [(s.start_char, s.end_char) for s in group.contents])
-    cue = (
-        TextSpan.of(text, [(group.cue.start_char, group.cue.end_char)]) if group.cue else None
-    )
+    near = [q for q in quotes if q.start < content.end and content.start < q.end]
+    cue = TextSpan.of(text, [(group.cue.start_char, group.cue.end_char)]) if group.cue else None
     source = (
         TextSpan.of(text, [(s.start_char, s.end_char) for s in group.sources[:1]])
         if group.sources
         else None
     )
     return Attribution(
-        kind=_kind(content.text),
+        kind=_kind(text, content.spans, near),
         content=content,
         cue=cue,
         source=source,
@@ -176,7 +191,8 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     sources = join_fragments(doc, [s for s in ordered if s.label_ == "SOURCE"])
     groups = [_Group(cue) for cue in cues]
     orphans: list[_Group] = []
-    for run in _runs([s for s in ordered if s.label_ == "CONTENT"], doc):
+    contents = _attach_stray_marks(doc, [s for s in ordered if s.label_ == "CONTENT"])
+    for run in _runs(contents, doc):
         for cue_index, fragments in _segments(run, cues):
             if cue_index is None:
                 cue_index = _best_cue(fragments[0], cues, reach=1)
@@ -223,7 +239,8 @@ def _share_sources(groups: Sequence[_Group]) -> None:
             continue
         cue = group.cue
         donors = [
-            g for g in groups
+            g
+            for g in groups
             if g.sources and g.cue is not None and g.cue.sent.start == cue.sent.start
         ]
         if donors:
@@ -242,11 +259,11 @@ def _standalone(span: Span) -> bool:
     return span.start <= first.i and len(span) >= 8
 
 
-def _quote_groups(doc: Doc, groups: Sequence[_Group]) -> list[_Group]:
+def _quote_groups(doc: Doc, groups: Sequence[_Group], quotes: Sequence[Quote]) -> list[_Group]:
     """Quotations no attribution covers, with the reporting verb of their sentence if any."""
     taken = _taken(groups)
     found = []
-    for quote in find_quotes(doc.text):
+    for quote in quotes:
         span = doc.char_span(quote.start, quote.end, label="CONTENT", alignment_mode="expand")
         if span is None or len(span) < 4 or not _free(span, taken):
             continue
@@ -278,7 +295,8 @@ def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) ->
         _complete(doc, groups)
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
-    groups.extend(_quote_groups(doc, groups))
-    attributions = [_to_attribution(doc, g) for g in groups]
+    quotes = find_quotes(doc.text)
+    groups.extend(_quote_groups(doc, groups, quotes))
+    attributions = [_to_attribution(doc, g, quotes) for g in groups]
     attributions.sort(key=lambda a: a.content.start)
     return attributions

@@ -47,7 +47,8 @@ def reporting_verb(sent: Span, *, exclude: range) -> Token | None:
     """The likeliest reporting verb of ``sent`` outside ``exclude`` (e.g. outside a quote)."""
     priors = cue_priors()
     candidates = [
-        t for t in sent
+        t
+        for t in sent
         if t.i not in exclude and t.pos_ == "VERB" and priors.get(t.lower_, 0.0) >= RULE_PRIOR
     ]
     return max(candidates, key=lambda t: priors[t.lower_], default=None)
@@ -81,7 +82,7 @@ def _verb_rule(doc: Doc, verb: Token) -> tuple[Span, Span | None, list[Span]] | 
 
 
 def _according_rule(doc: Doc, token: Token) -> tuple[Span, Span | None, list[Span]] | None:
-    """"according to X, Y": cue "according to", source X, content the clause it modifies."""
+    """ "according to X, Y": cue "according to", source X, content the clause it modifies."""
     prep = next((c for c in token.children if c.lower_ == "to"), None)
     pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
     if prep is None or pobj is None:

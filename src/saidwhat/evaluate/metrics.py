@@ -70,17 +70,20 @@ class Report:
         lines = [f"{'measure':<18} {'P':>6} {'R':>6} {'F1':>6} {'tp':>7} {'pred':>7} {'gold':>7}"]
         for measure, c in self.counts.items():
             p, r, f = self.prf(measure)
-            lines.append(
-                f"{measure:<18} {p:6.3f} {r:6.3f} {f:6.3f} {c['tp']:7d} {c['pred']:7d} {c['gold']:7d}"
-            )
+            counts = f"{c['tp']:7d} {c['pred']:7d} {c['gold']:7d}"
+            lines.append(f"{measure:<18} {p:6.3f} {r:6.3f} {f:6.3f} {counts}")
         lines.append(f"documents: {self.documents}")
         return "\n".join(lines)
 
 
 def _pair(gold: list[frozenset[int]], pred: list[frozenset[int]]) -> list[tuple[int, int, float]]:
     candidates = sorted(
-        ((_jaccard(g, p), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(pred)
-         if not g.isdisjoint(p)),
+        (
+            (_jaccard(g, p), gi, pi)
+            for gi, g in enumerate(gold)
+            for pi, p in enumerate(pred)
+            if not g.isdisjoint(p)
+        ),
         reverse=True,
     )
     used_gold: set[int] = set()
