@@ -87,11 +87,21 @@ def _distance(span: Span, cue: Span) -> int:
     return 0
 
 
-def _best_cue(span: Span, cues: Sequence[Span], *, reach: int) -> int | None:
-    """Index of the cue ``span`` belongs to, or None."""
-    sent_starts = {span.sent.start}
-    if reach:
-        sent_starts |= {span.doc[max(span.start - 1, 0)].sent.start}
+def _best_cue(
+    span: Span, cues: Sequence[Span], *, previous: bool = False, following: bool = False
+) -> int | None:
+    """Index of the cue ``span`` belongs to: in its sentence, or the one before (when the
+    span opens its sentence) or after."""
+    doc, sent = span.doc, span.sent
+    sent_starts = {sent.start}
+    if (
+        previous
+        and sent.start > 0
+        and all(t.is_space or t.is_punct for t in doc[sent.start : span.start])
+    ):
+        sent_starts.add(doc[sent.start - 1].sent.start)  # the span opens its sentence
+    if following and sent.end < len(doc):
+        sent_starts.add(doc[sent.end].sent.start)
     best, best_key = None, None
     for i, cue in enumerate(cues):
         same_sentence = cue.sent.start == span.sent.start
@@ -101,6 +111,12 @@ def _best_cue(span: Span, cues: Sequence[Span], *, reach: int) -> int | None:
         if best_key is None or key < best_key:
             best, best_key = i, key
     return best
+
+
+def _ends_with_comma(span: Span) -> bool:
+    """Whether a content ends like “…,” — the sentence goes on with its cue."""
+    tail = span.text.rstrip()[-3:]
+    return "," in tail and any(c in _CLOSING for c in tail)
 
 
 def _kind(text: str, fragments: Sequence[tuple[int, int]], quotes: Sequence[Quote]) -> Kind:
@@ -198,7 +214,7 @@ def _segments(run: list[Span], cues: Sequence[Span]) -> list[tuple[int | None, l
     """
     segments: list[tuple[int | None, list[Span]]] = []
     for span in run:
-        own = _best_cue(span, cues, reach=0)
+        own = _best_cue(span, cues)
         if not segments or (own is not None and segments[-1][0] not in (None, own)):
             segments.append((own, [span]))
         else:
@@ -222,13 +238,16 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     for run in _runs(contents, doc):
         for cue_index, fragments in _segments(run, cues):
             if cue_index is None:
-                cue_index = _best_cue(fragments[0], cues, reach=1)
+                # "“…,” she said" may be parsed as two sentences: the cue follows the comma.
+                cue_index = _best_cue(
+                    fragments[0], cues, previous=True, following=_ends_with_comma(fragments[-1])
+                )
             if cue_index is None:
                 orphans.append(_Group(None, fragments))
             else:
                 groups[cue_index].contents.extend(fragments)
     for span in sources:
-        if (index := _best_cue(span, cues, reach=0)) is not None:
+        if (index := _best_cue(span, cues)) is not None:
             groups[index].sources.append(span)
     _share_sources(groups)
     return groups + orphans
@@ -286,6 +305,18 @@ def _standalone(span: Span) -> bool:
     return span.start <= first.i and len(span) >= 8
 
 
+def _split_quote_group(quote: Span, groups: Sequence[_Group]) -> _Group | None:
+    """The statement whose source and cue sit right next to ``quote`` in its sentence."""
+    for group in groups:
+        if group.cue is None or group.cue.sent.start != quote.sent.start:
+            continue
+        frame = [group.cue, *group.sources]
+        start, end = min(s.start for s in frame), max(s.end for s in frame)
+        if 0 <= start - quote.end <= 1 or 0 <= quote.start - end <= 2:
+            return group
+    return None
+
+
 def _quote_groups(doc: Doc, groups: Sequence[_Group], quotes: Sequence[Quote]) -> list[_Group]:
     """Quotations no attribution covers, with the reporting verb of their sentence if any."""
     taken = _taken(groups)
@@ -293,6 +324,11 @@ def _quote_groups(doc: Doc, groups: Sequence[_Group], quotes: Sequence[Quote]) -
     for quote in quotes:
         span = doc.char_span(quote.start, quote.end, label="CONTENT", alignment_mode="expand")
         if span is None or len(span) < 4 or not _free(span, taken):
+            continue
+        if (split := _split_quote_group(span, groups)) is not None:
+            split.contents.append(span)  # the other half of "“…,” she said, “…”"
+            split.contents.sort(key=lambda s: s.start)
+            taken.update(range(span.start, span.end))
             continue
         group = _Group(None, [span], origin="quote")
         verb = reporting_verb(span.sent, exclude=range(span.start, span.end))
