@@ -11,7 +11,8 @@
    (``rules``);
 4. quotations nothing covers become statements of their own, with the
    reporting verb of their sentence and its subject when there is one;
-5. the kind (direct, indirect, mixed) follows the quote marks in the content.
+5. statements in page furniture ("Disclaimer: …", "Read more – …") are dropped;
+6. the kind (direct, indirect, mixed) follows the quote marks in the content.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
 from saidwhat.attribute.quotes import Quote, find_quotes
 from saidwhat.attribute.rules import (
     cue_span,
@@ -360,6 +362,11 @@ def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) ->
     groups = [g for g in groups if g.contents]
     quotes = find_quotes(doc.text)
     groups.extend(_quote_groups(doc, groups, quotes))
-    attributions = [_to_attribution(doc, g, quotes) for g in groups]
+    furniture = boilerplate_lines(doc.text)
+    attributions = [
+        _to_attribution(doc, g, quotes)
+        for g in groups
+        if not in_boilerplate(tuple((s.start_char, s.end_char) for s in g.contents), furniture)
+    ]
     attributions.sort(key=lambda a: a.content.start)
     return attributions

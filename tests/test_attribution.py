@@ -1,0 +1,184 @@
+"""What counts as an attribution (the constructs of the attribution-engine issue, §3).
+
+Linker logic is tested on hand-built Docs; the constructs end to end through
+``saidwhat.extract`` (the English model and the shipped tagger).
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+
+import saidwhat
+from saidwhat.attribute.assemble import group_parts
+from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
+
+
+def _doc(words: list[str], sent_starts: list[int]) -> Doc:
+    nlp = spacy.blank("en")
+    starts = [i in sent_starts for i in range(len(words))]
+    return Doc(nlp.vocab, words=words, sent_starts=starts)
+
+
+def test_a_quote_over_two_sentences_takes_the_cue_of_the_last() -> None:
+    words = ["“", "We", "won", ".", "We", "will", "win", "again", ",", "”", "she", "said", "."]
+    doc = _doc(words, sent_starts=[0, 4])
+    parts = [
+        Span(doc, 0, 4, label="CONTENT"),
+        Span(doc, 4, 10, label="CONTENT"),
+        Span(doc, 10, 11, label="SOURCE"),
+        Span(doc, 11, 12, label="CUE"),
+    ]
+    (group,) = group_parts(doc, parts)
+    assert group.cue is not None and group.cue.text == "said"
+    assert [s.text for s in group.contents] == ["“ We won .", "We will win again , ”"]
+    assert [s.text for s in group.sources] == ["she"]
+
+
+def test_a_closed_quote_followed_by_a_new_one_is_two_statements() -> None:
+    words = ["“", "No", ".", "”", "“", "Never", "again", ".", "”", "he", "said", "."]
+    doc = _doc(words, sent_starts=[0, 4])
+    parts = [
+        Span(doc, 0, 4, label="CONTENT"),
+        Span(doc, 4, 9, label="CONTENT"),
+        Span(doc, 9, 10, label="SOURCE"),
+        Span(doc, 10, 11, label="CUE"),
+    ]
+    groups = group_parts(doc, parts)
+    assert len(groups) == 2
+    said = next(g for g in groups if g.cue is not None)
+    assert [s.text for s in said.contents] == ["“ Never again . ”"]
+
+
+def test_boilerplate_lines() -> None:
+    text = (
+        "Disclaimer: The views are the author's.\n"
+        "The minister said the talks would resume.\n"
+        "Read more – Talks collapse\n"
+        "Related: Drought appeal\n"
+        "Photo credit: AP"
+    )
+    lines = [text[s:e] for s, e in boilerplate_lines(text)]
+    assert lines == [
+        "Disclaimer: The views are the author's.",
+        "Read more – Talks collapse",
+        "Related: Drought appeal",
+        "Photo credit: AP",
+    ]
+    said = text.index("the talks")
+    assert not in_boilerplate(((said, said + 20),), boilerplate_lines(text))
+
+
+def _only(text: str) -> saidwhat.Attribution:
+    attributions = saidwhat.extract(text).attributions
+    assert len(attributions) == 1, [a.to_dict() for a in attributions]
+    return attributions[0]
+
+
+def _parts(a: saidwhat.Attribution) -> tuple[str | None, str | None, str]:
+    """Source, cue and content; the content without the marks and punctuation at its ends."""
+    content = a.content.text.strip(' \n“”"‘’«»„,.')
+    return (a.source.text if a.source else None, a.cue.text if a.cue else None, content)
+
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        # quote styles; cue and source after the quote
+        ("“We will not back down,” Foreign Minister Amara Okafor said on Tuesday.",
+         "Foreign Minister Amara Okafor", "said", "We will not back down"),
+        ('"We will not back down," the minister said.',
+         "the minister", "said", 'We will not back down'),
+        ("‘We are ready,’ the general said.", "the general", "said", "We are ready"),
+        ("«We are ready», the minister told Le Monde.", "the minister", "told", "We are ready"),
+        ("„We are ready“, the chancellor said.", "the chancellor", "said", "We are ready"),
+        # cue and source before; colon introduction
+        ("Foreign Minister Amara Okafor said on Tuesday: “We will not back down.”",
+         "Foreign Minister Amara Okafor", "said", "We will not back down"),
+        ("Blinken replied: “Ask the Kremlin.”", "Blinken", "replied:", "Ask the Kremlin"),
+        # cue phrases
+        ("According to the World Bank, growth will slow to 2 percent next year.",
+         "the World Bank", "According to", "growth will slow to 2 percent next year"),
+        ("In a statement, the ministry said the strike had hit a weapons depot.",
+         "the ministry", "said", "the strike had hit a weapons depot"),
+        ("Okafor told CNN that the ceasefire would hold.",
+         "Okafor", "told", "that the ceasefire would hold"),
+        # reporting, belief and intention verbs, with the content clause's full extent
+        ("The opposition accused the government of rigging the vote.",
+         "The opposition", "accused", "the government of rigging the vote"),
+        ("The Kremlin spokesman ruled out any talks with the new government.",
+         "The Kremlin spokesman", "ruled out", "any talks with the new government"),
+        ("Hale denied that his troops had crossed the border.",
+         "Hale", "denied", "that his troops had crossed the border"),
+        ("Okafor described the proposal as a trap.",
+         "Okafor", "described", "the proposal as a trap"),
+        ("Critics warned that the plan would raise prices for millions of households.",
+         "Critics", "warned", "that the plan would raise prices for millions of households"),
+        ("The senator called for an independent inquiry into the deaths.",
+         "The senator", "called for", "an independent inquiry into the deaths"),
+        ("Menon believes the economy will recover by the end of the year.",
+         "Menon", "believes", "the economy will recover by the end of the year"),
+    ],
+)  # fmt: skip
+def test_constructs(text: str, source: str, cue: str, content: str) -> None:
+    assert _parts(_only(text)) == (source, cue, content)
+
+
+def test_source_inside_a_split_quote() -> None:
+    a = _only('"The talks are over," Hale told reporters, "and nobody should pretend otherwise."')
+    assert _parts(a) == (
+        "Hale",
+        "told",
+        'The talks are over," "and nobody should pretend otherwise',
+    )
+    assert len(a.content.spans) == 2
+    assert a.kind == "direct"
+
+
+def test_kinds() -> None:
+    assert _only("“We are ready,” she said.").kind == "direct"
+    assert _only("She said that the army was ready.").kind == "indirect"
+    assert _only('She said the army was "more than ready" for the offensive.').kind == "mixed"
+
+
+def test_quote_over_paragraphs_is_one_statement() -> None:
+    text = (
+        "Okafor said: “We came to stop the shelling. We did not come to hand over our land.\n\n"
+        "“Nobody in Kesswa will accept a deal written in someone else’s capital.”"
+    )
+    a = _only(text)
+    assert a.cue is not None and a.cue.text == "said:"
+    assert a.content.text.startswith("“We came")
+    assert a.content.text.endswith("capital.”")
+    assert a.kind == "direct"
+
+
+def test_boilerplate_and_plain_narrative_are_not_statements() -> None:
+    text = (
+        "Disclaimer: The views expressed here are those of the author.\n\n"
+        "The ceasefire collapsed on Sunday after three days of shelling.\n\n"
+        "Read more – Kesswa rejects ceasefire plan"
+    )
+    assert saidwhat.extract(text).attributions == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "No quotes at all here.",
+        "“" * 500 + "a" + "”" * 3,
+        'He said "yes and then " she said "no ' * 200,
+        "‘’“”«»„‚" * 300,
+    ],
+)
+def test_unbalanced_marks_never_crash_or_swallow_the_article(text: str) -> None:
+    document = saidwhat.extract(text)
+    for a in document.attributions:
+        for start, end in a.content.spans:
+            assert 0 <= start < end <= len(text)
+        assert a.content.end - a.content.start < 2_000
