@@ -14,7 +14,6 @@ from pathlib import Path
 
 import spacy
 from prepare import HELDOUT
-from spacy.pipeline import Tagger
 from spacy.tokens import DocBin
 
 from saidwhat.attribute import assemble
@@ -42,22 +41,12 @@ def main() -> None:
     triples = []
     if args.tagger:
         import saidwhat.attribute.features  # noqa: F401  (the tagger's architecture)
-        from saidwhat.attribute.component import bio_spans
 
         tagger = spacy.load(args.tagger)
-        pipe = tagger.get_pipe("saidwhat_tagger")
-        if isinstance(pipe, Tagger):
-            docs = list(docs)
-            for doc in docs:
-                (guesses,) = pipe.predict([doc])
-                doc.spans["tagged"] = bio_spans(doc, [pipe.labels[int(g)] for g in guesses])
-        else:
-            docs = list(tagger.pipe(docs))
-            for doc in docs:
-                doc.spans["tagged"] = list(doc.ents)
+        docs = tagger.pipe(docs)
     # train.spacy lacks the held-out tail, so zip stops early there.
     for gold, doc in zip(golds, docs, strict=False):
-        parts = list(doc.spans["tagged" if args.tagger else "gold_parts"])
+        parts = list(doc.ents) if args.tagger else list(doc.spans["gold_parts"])
         predicted = assemble.find_attributions(doc, parts, rules=not args.no_rules)
         triples.append((gold.text, gold.attributions, predicted))
     print(score(triples).format_table())

