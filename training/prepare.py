@@ -3,7 +3,8 @@
     python training/prepare.py ../shared/data/polnear training/corpus
 
 Writes ``train.spacy``, ``heldout.spacy`` (the last train articles, for choosing
-checkpoints: PolNeAR dev is kept for measuring) and ``dev.spacy``. Each doc carries
+checkpoints and tuning the linker: PolNeAR dev is kept for measuring),
+``train-all.spacy`` (both, for the shipped tagger) and ``dev.spacy``. Each doc carries
 the English model's tags and parse, and the gold SOURCE/CUE/CONTENT spans in
 ``doc.spans["gold_parts"]``. Also writes ``cue_lemmas.tsv``: lemma counts of cue heads.
 """
@@ -69,6 +70,7 @@ def main() -> None:
         bins = {"main": DocBin(store_user_data=False)}
         if split == "train":
             bins["heldout"] = DocBin(store_user_data=False)
+            bins["all"] = DocBin(store_user_data=False)
         for i, (gold, doc) in enumerate(zip(golds, nlp.pipe(g.text for g in golds), strict=True)):
             doc.spans["gold_parts"] = gold_spans(doc, gold.attributions)
             if split == "train":
@@ -77,9 +79,12 @@ def main() -> None:
                 )
             key = "heldout" if split == "train" and i >= len(golds) - HELDOUT else "main"
             bins[key].add(doc)
+            if split == "train":
+                bins["all"].add(doc)
         bins["main"].to_disk(args.out / f"{split}.spacy")
         if "heldout" in bins:
             bins["heldout"].to_disk(args.out / "heldout.spacy")
+            bins["all"].to_disk(args.out / "train-all.spacy")
         print(split, len(golds), "docs")
     with open(args.out / "cue_lemmas.tsv", "w") as f:
         for lemma, count in cue_lemmas.most_common():
