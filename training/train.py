@@ -63,10 +63,10 @@ def main() -> None:
         overrides["paths.train"] = str(args.train)
     train(args.config, args.output, overrides=overrides)
     if args.ship:
-        best = args.output / "model-last"
+        last = args.output / "model-last"
         shutil.rmtree(SHIPPED, ignore_errors=True)
-        shutil.copytree(best, SHIPPED)
-        print(f"shipped {best} -> {SHIPPED}")
+        shutil.copytree(last, SHIPPED)
+        print(f"shipped {last} -> {SHIPPED}")
 
 
 if __name__ == "__main__":

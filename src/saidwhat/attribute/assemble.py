@@ -277,6 +277,29 @@ def _complete(doc: Doc, groups: Sequence[_Group]) -> None:
         taken.update(i for s in [*group.contents, *group.sources] for i in range(s.start, s.end))
 
 
+def _extend(doc: Doc, groups: Sequence[_Group]) -> None:
+    """Stretch a content cut short at a comma to the whole clause its cue governs.
+
+    "said the process was fair, but required an effort": the tagger often stops at
+    the comma; the parse knows the complement goes on.
+    """
+    taken = _taken(groups)
+    for group in groups:
+        if group.cue is None or group.origin != "tagger" or not group.contents:
+            continue
+        last = group.contents[-1]
+        found = rule_for(doc, group.cue.root)
+        contents = found[2] if found else object_of(doc, group.cue)
+        if not contents:
+            continue
+        clause = contents[-1]
+        if clause.start == last.start and last.end < clause.end <= last.sent.end:
+            extra = range(last.end, clause.end)
+            if not any(i in taken for i in extra):
+                group.contents[-1] = Span(doc, last.start, clause.end, label=last.label)
+                taken.update(extra)
+
+
 def _share_sources(groups: Sequence[_Group]) -> None:
     """Give a cue without a source the source of the nearest cue of its sentence.
 
@@ -358,6 +381,7 @@ def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) ->
     groups = group_parts(doc, parts)
     if rules:
         _complete(doc, groups)
+        _extend(doc, groups)
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
     quotes = find_quotes(doc.text)
