@@ -300,6 +300,18 @@ def _extend(doc: Doc, groups: Sequence[_Group]) -> None:
                 taken.update(extra)
 
 
+def _add_subjects(doc: Doc, groups: Sequence[_Group]) -> None:
+    """Give a cue still without a source its grammatical subject."""
+    taken = _taken(groups)
+    for group in groups:
+        if group.cue is None or group.sources or not group.contents:
+            continue
+        subject = source_span(doc, group.cue.root)
+        if subject is not None and _free(subject, taken):
+            group.sources = [subject]
+            taken.update(range(subject.start, subject.end))
+
+
 def _share_sources(groups: Sequence[_Group]) -> None:
     """Give a cue without a source the source of the nearest cue of its sentence.
 
@@ -382,6 +394,7 @@ def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) ->
     if rules:
         _complete(doc, groups)
         _extend(doc, groups)
+        _add_subjects(doc, groups)
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
     quotes = find_quotes(doc.text)
