@@ -17,7 +17,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -167,8 +168,7 @@ def _confidence(group: _Group) -> float:
     return _PRECISION[group.origin, bool(group.sources)]
 
 
-def _to_attribution(doc: Doc, group: _Group, quotes: Sequence[Quote]) -> Attribution:
-    text = doc.text
+def _to_attribution(text: str, group: _Group, quotes: Sequence[Quote]) -> Attribution:
     content = TextSpan.of(text, [(s.start_char, s.end_char) for s in group.contents])
     near = [q for q in quotes if q.start < content.end and content.start < q.end]
     cue = TextSpan.of(text, [(group.cue.start_char, group.cue.end_char)]) if group.cue else None
@@ -388,8 +388,39 @@ def _rule_groups(doc: Doc, groups: Sequence[_Group]) -> list[_Group]:
     ]
 
 
+@contextmanager
+def _indexed_sentences(doc: Doc) -> Iterator[None]:
+    """Make ``span.sent`` and ``token.sent`` constant-time while the linker runs.
+
+    spaCy finds a span's sentence by walking the sentence starts; the linker asks
+    thousands of times per article. The hooks return the very same sentences.
+    """
+    sentences = list(doc.sents)
+    index = [0] * len(doc)
+    for number, sentence in enumerate(sentences):
+        index[sentence.start : sentence.end] = [number] * len(sentence)
+    saved = doc.user_span_hooks.get("sent"), doc.user_token_hooks.get("sent")
+    doc.user_span_hooks["sent"] = lambda span: sentences[index[span.start]]
+    doc.user_token_hooks["sent"] = lambda token: sentences[index[token.i]]
+    try:
+        yield
+    finally:
+        for hooks, old in zip((doc.user_span_hooks, doc.user_token_hooks), saved, strict=True):
+            if old is None:
+                del hooks["sent"]
+            else:
+                hooks["sent"] = old
+
+
 def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) -> list[Attribution]:
     """Attributions of ``doc`` (speaker and about are left to the resolver)."""
+    if not len(doc):
+        return []
+    with _indexed_sentences(doc):
+        return _find_attributions(doc, parts, rules=rules)
+
+
+def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[Attribution]:
     groups = group_parts(doc, parts)
     if rules:
         _complete(doc, groups)
@@ -397,11 +428,12 @@ def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) ->
         _add_subjects(doc, groups)
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
-    quotes = find_quotes(doc.text)
+    text = doc.text  # built from the tokens at each access: read it once
+    quotes = find_quotes(text)
     groups.extend(_quote_groups(doc, groups, quotes))
-    furniture = boilerplate_lines(doc.text)
+    furniture = boilerplate_lines(text)
     attributions = [
-        _to_attribution(doc, g, quotes)
+        _to_attribution(text, g, quotes)
         for g in groups
         if not in_boilerplate(tuple((s.start_char, s.end_char) for s in g.contents), furniture)
     ]

@@ -15,11 +15,13 @@ rules run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 import saidwhat.attribute.features  # noqa: F401  (the tagger's architecture)
 from saidwhat.attribute.assemble import find_attributions
@@ -28,6 +30,10 @@ from saidwhat.resolve.speakers import resolve_speakers
 
 #: The trained attribution tagger, a spaCy pipeline with one ``ner`` over SOURCE/CUE/CONTENT.
 WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "tagger"
+
+#: Docs per tagger call: on VOA stories 8 ran 15% faster than 1 and 20% faster than 32
+#: (one CPU core, spaCy 3.8).
+TAGGER_BATCH = 8
 
 for _name in ("attributions", "speakers"):
     if not Doc.has_extension(_name):
@@ -52,25 +58,36 @@ class Attributions:
         for label in self.tagger.labels if self.tagger else ():
             nlp.vocab.strings.add(label)  # the tagger's spans are made in this pipeline's docs
 
-    def _tag(self, doc: Doc) -> list[Span]:
-        """The tagger's SOURCE/CUE/CONTENT spans; ``doc.ents`` is left as it was."""
+    def _tag(self, docs: list[Doc]) -> list[list[Span]]:
+        """The tagger's SOURCE/CUE/CONTENT spans per doc; ``doc.ents`` is left as it was."""
         if self.tagger is None:
-            return []
-        entities = doc.ents
-        doc.ents = []
-        self.tagger(doc)
-        parts = list(doc.ents)
-        doc.ents = entities
+            return [[] for _ in docs]
+        entities = [doc.ents for doc in docs]
+        for doc in docs:
+            doc.ents = []
+        self.tagger.set_annotations(docs, self.tagger.predict(docs))
+        parts = [list(doc.ents) for doc in docs]
+        for doc, ents in zip(docs, entities, strict=True):
+            doc.ents = ents
         return parts
 
-    def __call__(self, doc: Doc) -> Doc:
-        attributions = find_attributions(doc, self._tag(doc))
+    def _annotate(self, doc: Doc, parts: list[Span]) -> Doc:
+        attributions = find_attributions(doc, parts)
         speakers = []
         if self.resolve:
             speakers, attributions = resolve_speakers(doc, attributions)
         doc._.attributions = attributions
         doc._.speakers = speakers
         return doc
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self._annotate(doc, self._tag([doc])[0])
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = TAGGER_BATCH) -> Iterator[Doc]:
+        """Tag a few docs at a time: faster than one by one, and than large batches."""
+        for batch in minibatch(docs, size=min(batch_size, TAGGER_BATCH)):
+            for doc, parts in zip(batch, self._tag(batch), strict=True):
+                yield self._annotate(doc, parts)
 
 
 @Language.factory(
