@@ -60,6 +60,15 @@ class ByteSize(click.ParamType):
         return int(float(match.group(1)) * factor)
 
 
+_n_process = click.option(
+    "--n-process",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for parsing.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="saidwhat")
 @click.option("-v", "--verbose", count=True, help="Show library log messages (-vv: debug).")
@@ -84,13 +93,7 @@ def main(verbose: int) -> None:
     show_default="5MB",
     help="Per-document size limit, e.g. 500KB or 20MB; larger inputs are skipped.",
 )
-@click.option(
-    "--n-process",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes for parsing.",
-)
+@_n_process
 def extract(
     paths: tuple[str, ...], format_: str | None, doc_id: str | None, max_bytes: int, n_process: int
 ) -> None:
@@ -137,13 +140,7 @@ def eval_() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--n-process",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes for parsing.",
-)
+@_n_process
 def polnear(directory: Path, limit: int | None, format_: str, n_process: int) -> None:
     """Score extraction on a PolNeAR split: DIRECTORY holds text/ and attributions/.
 
