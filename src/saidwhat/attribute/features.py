@@ -21,6 +21,7 @@ from importlib import resources
 
 import numpy
 from spacy.ml.models import MultiHashEmbed
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, with_array
@@ -90,20 +91,25 @@ def doc_features(doc: Doc) -> list[tuple[str, str, str]]:
     return list(zip(quote_states(doc), buckets, cue_paths(doc, priors), strict=True))
 
 
+@cache
+def _feature_hash(column: int, value: str) -> int:
+    return hash_string(f"{column}={value}")
+
+
 def _extract_forward(model: Model, docs: list[Doc], is_train: bool):
-    strings = model.attrs["strings"]
     arrays = []
     for doc in docs:
-        rows = [[strings(f"{k}={v}") for k, v in enumerate(feats)] for feats in doc_features(doc)]
+        rows = [
+            [_feature_hash(k, v) for k, v in enumerate(features)] for features in doc_features(doc)
+        ]
         array = numpy.asarray(rows, dtype="uint64").reshape((len(doc), N_FEATURES))
         arrays.append(model.ops.asarray(array, dtype="uint64"))
     return arrays, lambda d_arrays: []
 
 
 def feature_extractor() -> Model[list[Doc], list[Ints2d]]:
-    from spacy.strings import hash_string
-
-    return Model("attribution_features", _extract_forward, attrs={"strings": hash_string})
+    """The three features of each token, hashed for ``HashEmbed``."""
+    return Model("attribution_features", _extract_forward)
 
 
 @registry.architectures("saidwhat.AttributionEmbed.v1")
