@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 from spacy.tokens import Doc, Span
 
@@ -43,6 +44,9 @@ _OPENING = frozenset('"“‘«„‚‹「')
 _CLOSING = frozenset('"”’»“‘›」')
 
 
+Origin = Literal["tagger", "completed", "rule", "quote"]
+
+
 @dataclass(slots=True)
 class _Group:
     cue: Span | None
@@ -50,7 +54,7 @@ class _Group:
     sources: list[Span] = field(default_factory=list)
     #: How the group was found: "tagger", "completed" (tagged cue, content from the parse),
     #: "rule" (parse alone) or "quote" (a quotation alone).
-    origin: str = "tagger"
+    origin: Origin = "tagger"
 
 
 def join_fragments(doc: Doc, spans: Sequence[Span]) -> list[Span]:
