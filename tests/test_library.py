@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib.metadata import entry_points
 
 import pytest
@@ -90,3 +91,25 @@ def test_the_spacy_component_without_the_tagger_runs_the_rules() -> None:
 def test_the_factory_is_a_spacy_entry_point() -> None:
     names = {e.name for e in entry_points(group="spacy_factories")}
     assert "saidwhat" in names
+
+
+def test_chunks_end_at_paragraph_breaks() -> None:
+    text = ("He said the plan would work. " * 30 + "\n\n") * 3
+    pieces = chunks.split_text(text, 1000)
+    assert "".join(piece for _, piece in pieces) == text
+    assert [offset for offset, _ in pieces] == [0, len(text) // 3, 2 * len(text) // 3]
+
+
+def test_extract_many_reads_its_input_a_few_batches_ahead() -> None:
+    consumed = 0
+
+    def texts() -> Iterator[str]:
+        nonlocal consumed
+        for _ in range(40):
+            consumed += 1
+            yield "“Yes,” she said."
+
+    documents = saidwhat.extract_many(texts(), n_process=2, batch_size=1)
+    next(documents)
+    assert consumed <= 8
+    assert len(list(documents)) == 39

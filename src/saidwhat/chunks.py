@@ -20,8 +20,12 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     chunks, start = [], 0
     while len(text) - start > size:
         window = text[start : start + size]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        end = start + (cut + 1 if cut > size // 2 else size)
+        end = start + size
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut > size // 2:
+                end = start + cut + len(separator)
+                break
         chunks.append((start, text[start:end]))
         start = end
     chunks.append((start, text[start:]))

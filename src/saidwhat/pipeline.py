@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -69,7 +71,8 @@ def extract_many(
     """Extract from many texts (or ``Document``s carrying metadata), in input order.
 
     With ``n_process > 1`` batches are parsed by worker processes, each with its
-    own copy of the pipeline; results come back as plain dataclasses.
+    own copy of the pipeline; results come back as plain dataclasses, and the
+    input is read only a few batches ahead of the output.
     """
     if n_process <= 1:
         nlp = load_pipeline(model)
@@ -77,8 +80,14 @@ def extract_many(
             yield from _process(nlp, batch, batch_size)
         return
     load_pipeline(model)  # load once here so forked workers inherit it
-    context = multiprocessing.get_context("fork")
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(n_process) as pool:
-        jobs = ((batch, model, batch_size) for batch in _batches(texts, batch_size))
-        for documents in pool.imap(_run_batch, jobs):
-            yield from documents
+        # At most two batches per worker in flight: the input is read as results are written.
+        pending: deque[AsyncResult[list[Document]]] = deque()
+        for batch in _batches(texts, batch_size):
+            pending.append(pool.apply_async(_run_batch, ((batch, model, batch_size),)))
+            if len(pending) >= 2 * n_process:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
