@@ -373,9 +373,11 @@ def _quote_groups(doc: Doc, groups: Sequence[_Group], quotes: Sequence[Quote]) -
             continue
         group = _Group(None, [span], origin="quote")
         verb = reporting_verb(span.sent, exclude=range(span.start, span.end))
+        if verb is not None and not _free(cue_span(doc, verb), taken):
+            verb = None  # the verb reports another statement
         if verb is None and not _standalone(span):
             continue  # a scare quote or a title inside a sentence, not a statement
-        if verb is not None and verb.i not in taken:
+        if verb is not None:
             group.cue = cue_span(doc, verb)
             subject = source_span(doc, verb)
             group.sources = [subject] if subject is not None and _free(subject, taken) else []
