@@ -346,3 +346,19 @@ def test_help_lists_every_option() -> None:
     assert result.exit_code == 0
     for option in ("--format", "--id", "--max-bytes", "--n-process", "[PATH ...|-]"):
         assert option in result.stdout
+
+
+def test_an_article_in_another_language_is_read_but_not_attributed(tmp_path: Path) -> None:
+    german = (
+        "Die Ministerin sagte am Dienstag, die Gespräche seien gescheitert. „Wir haben alles "
+        "versucht“, sagte sie vor Journalisten. Die Opposition forderte eine Untersuchung der "
+        "Vorgänge und warf der Regierung vor, zu spät gehandelt zu haben."
+    )
+    path = write(tmp_path / "berlin.txt", german)
+    table = run("extract", "--format", "table", path)
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[0] == (
+        f"== berlin ({path}): 0 attributions (language 'de' is not read)"
+    )
+    (record,) = [json.loads(line) for line in run("extract", path).stdout.splitlines()]
+    assert record["language"] == "de" and record["attributions"] == []

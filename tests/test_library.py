@@ -113,3 +113,19 @@ def test_extract_many_reads_its_input_a_few_batches_ahead() -> None:
     next(documents)
     assert consumed <= 8
     assert len(list(documents)) == 39
+
+
+GERMAN = (
+    "Bundeskanzler Olaf Scholz sagte am Dienstag, die Gespräche seien gescheitert. "
+    "„Wir haben alles versucht“, sagte er vor Journalisten in Berlin. Die Opposition warf "
+    "der Regierung vor, zu spät gehandelt zu haben, und forderte eine Untersuchung."
+)
+
+
+def test_articles_in_other_languages_keep_their_language_and_get_no_statements() -> None:
+    german, english = saidwhat.extract_many([GERMAN, ARTICLE])
+    assert german.language == "de"
+    assert german.attributions == []
+    assert english.language == "en"
+    assert english.attributions
+    assert saidwhat.extract("“Yes,” she said.").language == "en"  # too short to tell

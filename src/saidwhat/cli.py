@@ -23,7 +23,7 @@ from saidwhat.errors import SaidwhatError, TooLargeError
 from saidwhat.evaluate import evaluate_polnear
 from saidwhat.ingest import DEFAULT_MAX_BYTES, STDIN, STDIN_LABEL, InputFailure, iter_inputs
 from saidwhat.model import Attribution, Document
-from saidwhat.pipeline import extract_many
+from saidwhat.pipeline import LANGUAGES, extract_many
 
 #: Libraries whose log messages are noise for a user (each failure is reported once,
 #: by the CLI); shown with ``-v``.
@@ -207,6 +207,8 @@ def _format_table(document: Document, width: int) -> str:
     title = f" {document.title}" if document.title else ""
     noun = "attribution" if count == 1 else "attributions"
     header = f"== {document.id} ({document.path or STDIN_LABEL}){title}: {count} {noun}"
+    if document.language not in LANGUAGES:
+        header += f" (language {document.language!r} is not read)"
     if not count:
         return header
     widths = [w for _, w in _COLUMNS]

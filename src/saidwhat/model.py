@@ -115,7 +115,8 @@ class Document:
     title: str | None = None
     url: str | None = None
     published: str | None = None
-    language: str | None = "en"
+    #: ISO 639-1 code; None until ``extract`` detects it.
+    language: str | None = None
     speakers: list[Speaker] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
     #: True when ``text`` was derived (e.g. extracted from HTML), so callers need it to use offsets.

@@ -14,8 +14,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from saidwhat.chunks import CHUNK_CHARS, join_results, split_text
+from saidwhat.ingest.language import detect_language
 from saidwhat.model import Attribution, Document, Speaker
 from saidwhat.parse import DEFAULT_MODEL, load_pipeline
+
+#: Languages the engine reads (the English model and the tagger trained on English news).
+LANGUAGES = frozenset({"en"})
 
 
 def _as_document(item: str | Document) -> Document:
@@ -26,16 +30,24 @@ def _as_document(item: str | Document) -> Document:
 
 
 def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[Document]:
-    """Run the pipeline over ``documents``; long texts go through in chunks."""
-    jobs = [split_text(d.text, CHUNK_CHARS) for d in documents]
+    """Run the pipeline over ``documents``; long texts go through in chunks.
+
+    Documents in a language the engine does not read keep their language and get no
+    statements.
+    """
+    documents = [
+        d if d.language else replace(d, language=detect_language(d.text)) for d in documents
+    ]
+    readable = [d for d in documents if d.language in LANGUAGES]
+    jobs = [split_text(d.text, CHUNK_CHARS) for d in readable]
     texts = (chunk for chunks in jobs for _, chunk in chunks)
     docs = iter(nlp.pipe(texts, batch_size=batch_size))
-    results = []
-    for document, chunks in zip(documents, jobs, strict=True):
+    done = {}
+    for document, chunks in zip(readable, jobs, strict=True):
         parts = [(offset, *_results(next(docs))) for offset, _ in chunks]
         speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
-        results.append(replace(document, speakers=speakers, attributions=attributions))
-    return results
+        done[id(document)] = replace(document, speakers=speakers, attributions=attributions)
+    return [done.get(id(d), d) for d in documents]
 
 
 def _results(doc: Doc) -> tuple[list[Speaker], list[Attribution]]:

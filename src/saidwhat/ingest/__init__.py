@@ -15,6 +15,7 @@ from saidwhat.ingest.files import (
     read_stream,
 )
 from saidwhat.ingest.html import html_to_document
+from saidwhat.ingest.language import detect_language
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -26,6 +27,7 @@ __all__ = [
     "declared_charset",
     "decode_bytes",
     "detect_encoding",
+    "detect_language",
     "document_from_bytes",
     "format_size",
     "html_to_document",
