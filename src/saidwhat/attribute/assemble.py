@@ -6,9 +6,10 @@
    its sentence; a content fragment without a cue in its sentence continues
    the content right before it (a quote running over sentences or paragraphs),
    else takes the cue of the sentence before it;
-3. a tagged cue without a content takes the content the parse shows for it;
-   reporting verbs the tagger left out get an attribution from the parse
-   (``rules``);
+3. the parse completes the tagger (``rules``): a tagged cue without a content
+   takes the clause or object it governs, a content cut at a comma is stretched
+   to that clause, a cue without a source takes its subject, and reporting
+   verbs the tagger left out get an attribution of their own;
 4. quotations nothing covers become statements of their own, with the
    reporting verb of their sentence and its subject when there is one;
 5. statements in page furniture ("Disclaimer: …", "Read more – …") are dropped;
@@ -427,16 +428,20 @@ def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) ->
 
 
 def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[Attribution]:
+    # 1.-2. link the tagger's parts
     groups = group_parts(doc, parts)
+    # 3. complete them from the parse
     if rules:
         _complete(doc, groups)
         _extend(doc, groups)
         _add_subjects(doc, groups)
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
+    # 4. quotations nothing covers
     text = doc.text  # built from the tokens at each access: read it once
     quotes = find_quotes(text)
     groups.extend(_quote_groups(doc, groups, quotes))
+    # 5.-6. drop page furniture; kinds
     furniture = boilerplate_lines(text)
     attributions = [
         _to_attribution(text, g, quotes)
