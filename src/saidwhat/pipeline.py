@@ -42,7 +42,7 @@ def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[
     jobs = [split_text(d.text, CHUNK_CHARS) for d in readable]
     texts = (chunk for chunks in jobs for _, chunk in chunks)
     docs = iter(nlp.pipe(texts, batch_size=batch_size))
-    done = {}
+    done: dict[int, Document] = {}
     for document, chunks in zip(readable, jobs, strict=True):
         parts = [(offset, *_results(next(docs))) for offset, _ in chunks]
         speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
