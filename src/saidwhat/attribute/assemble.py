@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -63,11 +63,7 @@ def join_fragments(doc: Doc, spans: Sequence[Span]) -> list[Span]:
     joined: list[Span] = []
     for span in spans:
         last = joined[-1] if joined else None
-        if (
-            last is not None
-            and last.label == span.label
-            and all(t.is_space for t in doc[last.end : span.start])
-        ):
+        if last is not None and last.label == span.label and _adjacent(doc, last, span):
             joined[-1] = Span(doc, last.start, span.end, label=span.label)
         else:
             joined.append(span)
@@ -112,7 +108,7 @@ def _best_cue(
         sent_starts.add(doc[sent.end].sent.start)
     best, best_key = None, None
     for i, cue in enumerate(cues):
-        same_sentence = cue.sent.start == span.sent.start
+        same_sentence = cue.sent.start == sent.start
         if not same_sentence and cue.sent.start not in sent_starts:
             continue
         key = (not _attached(span, cue), not same_sentence, _distance(span, cue))
@@ -260,13 +256,18 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     return groups + orphans
 
 
+def _indices(spans: Iterable[Span]) -> set[int]:
+    """The token indices ``spans`` cover."""
+    return {i for span in spans for i in range(span.start, span.end)}
+
+
 def _free(span: Span, taken: set[int]) -> bool:
     return not any(i in taken for i in range(span.start, span.end))
 
 
 def _complete(doc: Doc, groups: Sequence[_Group]) -> None:
     """Give a tagged cue without a content the content (and source) the parse shows."""
-    taken = {i for g in groups for s in [*g.contents, *g.sources] for i in range(s.start, s.end)}
+    taken = _indices(s for g in groups for s in [*g.contents, *g.sources])
     for group in groups:
         if group.cue is None or group.contents:
             continue
@@ -279,7 +280,7 @@ def _complete(doc: Doc, groups: Sequence[_Group]) -> None:
         group.origin = "completed"
         if not group.sources and source is not None and _free(source, taken):
             group.sources = [source]
-        taken.update(i for s in [*group.contents, *group.sources] for i in range(s.start, s.end))
+        taken |= _indices([*group.contents, *group.sources])
 
 
 def _extend(doc: Doc, groups: Sequence[_Group]) -> None:
@@ -337,8 +338,9 @@ def _share_sources(groups: Sequence[_Group]) -> None:
 
 
 def _taken(groups: Sequence[_Group]) -> set[int]:
-    spans = [s for g in groups for s in [*g.contents, *g.sources] + ([g.cue] if g.cue else [])]
-    return {i for span in spans for i in range(span.start, span.end)}
+    return _indices(
+        s for g in groups for s in [*g.contents, *g.sources] + ([g.cue] if g.cue else [])
+    )
 
 
 def _standalone(span: Span) -> bool:
@@ -374,16 +376,16 @@ def _quote_groups(doc: Doc, groups: Sequence[_Group], quotes: Sequence[Quote]) -
             continue
         group = _Group(None, [span], origin="quote")
         verb = reporting_verb(span.sent, exclude=range(span.start, span.end))
-        if verb is not None and not _free(cue_span(doc, verb), taken):
-            verb = None  # the verb reports another statement
+        cue = cue_span(doc, verb) if verb is not None else None
+        if cue is not None and not _free(cue, taken):
+            verb = cue = None  # the verb reports another statement
         if verb is None and not _standalone(span):
             continue  # a scare quote or a title inside a sentence, not a statement
         if verb is not None:
-            group.cue = cue_span(doc, verb)
+            group.cue = cue
             subject = source_span(doc, verb)
             group.sources = [subject] if subject is not None and _free(subject, taken) else []
-        taken.update(i for s in [span, *group.sources] for i in range(s.start, s.end))
-        taken.update(range(group.cue.start, group.cue.end) if group.cue else ())
+        taken |= _indices([span, *group.sources] + ([group.cue] if group.cue else []))
         found.append(group)
     return found
 

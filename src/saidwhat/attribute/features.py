@@ -63,9 +63,9 @@ def quote_states(doc: Doc) -> list[str]:
     return states
 
 
-def cue_paths(doc: Doc, priors: dict[str, float]) -> list[str]:
+def cue_paths(doc: Doc, token_priors: list[float]) -> list[str]:
     """For each token, the relation it hangs under from the nearest likely cue word."""
-    anchors = [priors.get(t.lower_, 0.0) >= PATH_PRIOR for t in doc]
+    anchors = [prior >= PATH_PRIOR for prior in token_priors]
     paths = []
     for token in doc:
         if anchors[token.i]:
@@ -87,8 +87,9 @@ def cue_paths(doc: Doc, priors: dict[str, float]) -> list[str]:
 def doc_features(doc: Doc) -> list[tuple[str, str, str]]:
     """The three feature strings of each token."""
     priors = cue_priors()
-    buckets = [_prior_bucket(priors.get(t.lower_, 0.0)) for t in doc]
-    return list(zip(quote_states(doc), buckets, cue_paths(doc, priors), strict=True))
+    token_priors = [priors.get(t.lower_, 0.0) for t in doc]
+    buckets = [_prior_bucket(prior) for prior in token_priors]
+    return list(zip(quote_states(doc), buckets, cue_paths(doc, token_priors), strict=True))
 
 
 @cache

@@ -72,10 +72,7 @@ def _verb_rule(doc: Doc, verb: Token) -> tuple[Span, Span | None, list[Span]] | 
     cue = cue_span(doc, verb)
     if clause.i == verb.head.i and clause.i != verb.i:
         # The verb sits inside its content: content is the clause minus the "she said" part.
-        sent = verb.sent
-        inner = {t.i for t in verb.subtree}
-        fragments = _runs(doc, [t.i for t in sent if t.i not in inner and not t.is_space])
-        contents = [Span(doc, s, e, label="CONTENT") for s, e in fragments]
+        contents = _sentence_without(doc, verb)
     else:
         contents = [_subtree_span(doc, clause, "CONTENT")]
     return cue, source, contents
@@ -89,9 +86,14 @@ def _according_rule(doc: Doc, token: Token) -> tuple[Span, Span | None, list[Spa
         return None
     cue = Span(doc, token.i, prep.i + 1, label="CUE")
     source = _subtree_span(doc, pobj, "SOURCE")
+    return cue, source, _sentence_without(doc, token)
+
+
+def _sentence_without(doc: Doc, token: Token) -> list[Span]:
+    """Content fragments: ``token``'s sentence without the phrase ``token`` heads."""
     inner = {t.i for t in token.subtree}
     fragments = _runs(doc, [t.i for t in token.sent if t.i not in inner and not t.is_space])
-    return cue, source, [Span(doc, s, e, label="CONTENT") for s, e in fragments]
+    return [Span(doc, s, e, label="CONTENT") for s, e in fragments]
 
 
 def _runs(doc: Doc, indices: list[int]) -> list[tuple[int, int]]:
