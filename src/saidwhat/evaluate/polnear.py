@@ -14,6 +14,7 @@ from pathlib import Path
 from saidwhat.errors import DatasetError
 from saidwhat.evaluate.metrics import Report, score
 from saidwhat.model import Attribution, Document, TextSpan
+from saidwhat.pipeline import extract_many
 
 # "T16<TAB>Content 1359 1390;1393 1432<TAB>text". A few span texts hold a newline,
 # so continuation lines exist: only lines matching these patterns are read.
@@ -77,8 +78,6 @@ def read_polnear(split: Path, *, limit: int | None = None) -> Iterator[GoldDocum
 
 def evaluate_polnear(split: Path, *, limit: int | None = None, n_process: int = 1) -> Report:
     """Run saidwhat over a PolNeAR split and score it against the gold attributions."""
-    from saidwhat.pipeline import extract_many
-
     golds = list(read_polnear(split, limit=limit))
     predicted = extract_many((Document(id=g.name, text=g.text) for g in golds), n_process=n_process)
     return score(
