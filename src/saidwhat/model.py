@@ -115,6 +115,9 @@ class Document:
     title: str | None = None
     url: str | None = None
     published: str | None = None
+    #: The outlet (site or publication) that published it, e.g. "voanews.com" or "VOA".
+    outlet: str | None = None
+    author: str | None = None
     #: ISO 639-1 code; None until ``extract`` detects it.
     language: str | None = None
     speakers: list[Speaker] = field(default_factory=list)
@@ -134,6 +137,8 @@ class Document:
             "title": self.title,
             "url": self.url,
             "published": self.published,
+            "outlet": self.outlet,
+            "author": self.author,
             "language": self.language,
             "text_sha256": self.text_sha256,
         }

@@ -10,7 +10,7 @@ from saidwhat.model import Document
 
 
 def html_to_document(html: str, *, id: str | None = None, path: str | None = None) -> Document:
-    """The article in ``html``: main text (``derived_text=True``), title, URL and date.
+    """The article in ``html``: main text (``derived_text=True``), title, URL, date, outlet, author.
 
     Comments below the article are left out: they are not the article's statements.
     ``id`` defaults to a hash of the extracted text. Raises ``InputError`` when no
@@ -30,6 +30,8 @@ def html_to_document(html: str, *, id: str | None = None, path: str | None = Non
         title=extracted.title or None,
         url=extracted.url or None,
         published=extracted.date or None,
+        outlet=extracted.sitename or extracted.hostname or None,
+        author=extracted.author or None,
         derived_text=True,
     )
     if id is None:
