@@ -78,7 +78,7 @@ def test_html_file(tmp_path: Path) -> None:
     assert record["id"] == "ferry"
     assert record["title"] == "Ferry to resume"
     assert record["url"] == "https://harbour.example.org/2024/02/ferry"
-    assert record["published"] == "2024-02-09"
+    assert record["published"] == "2024-02-09T08:00:00Z"
     assert "Home" not in record["text"]
     assert record["attributions"]
     for attribution in record["attributions"]:

@@ -146,7 +146,7 @@ def test_html_to_document_extracts_text_and_metadata() -> None:
     assert document.derived_text is True
     assert document.title == "Ferry to resume"
     assert document.url == "https://harbour.example.org/2024/02/ferry"
-    assert document.published == "2024-02-09"
+    assert document.published == "2024-02-09T08:00:00Z"
     assert '"We have waited long enough," she told the council.' in document.text
     assert "Home" not in document.text and "All rights reserved" not in document.text
     assert document.to_dict()["text"] == document.text

@@ -19,3 +19,11 @@ class ModelError(SaidwhatError):
 
 class DatasetError(SaidwhatError):
     """An evaluation dataset is missing or malformed."""
+
+
+class StoreError(SaidwhatError):
+    """The corpus store cannot be opened or used (not a saidwhat store, newer schema, locked)."""
+
+
+class NotFoundError(StoreError):
+    """A requested article, speaker or quote cluster is not in the store."""

@@ -147,3 +147,193 @@ class Document:
         record["speakers"] = [s.to_dict() for s in self.speakers]
         record["attributions"] = [a.to_dict() for a in self.attributions]
         return record
+
+
+# The corpus: statements, speakers and quote clusters as the store returns them.
+
+
+@dataclass(slots=True)
+class Statement:
+    """A stored attribution and where and when it was reported.
+
+    ``attribution.speaker.id`` is the corpus-wide speaker id (as a string).
+    """
+
+    id: int
+    article_id: str
+    attribution: Attribution
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    cluster_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            **self.attribution.to_dict(),
+            "article_id": self.article_id,
+            "title": self.title,
+            "url": self.url,
+            "outlet": self.outlet,
+            "published": self.published,
+            "cluster_id": self.cluster_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSeen:
+    """A role a speaker was given, with the first and last publication date it was seen."""
+
+    role: str
+    count: int
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@dataclass(slots=True)
+class CorpusSpeaker:
+    """One real person or organisation across the corpus, with every name it was given."""
+
+    id: int
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    roles: list[RoleSeen] = field(default_factory=list)
+    statements: int = 0
+    articles: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "roles": [
+                {
+                    "role": r.role,
+                    "count": r.count,
+                    "first_seen": r.first_seen,
+                    "last_seen": r.last_seen,
+                }
+                for r in self.roles
+            ],
+            "statements": self.statements,
+            "articles": self.articles,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteOccurrence:
+    """One article reporting a clustered quote."""
+
+    statement_id: int
+    article_id: str
+    text: str
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    speaker: EntityRef | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "statement_id": self.statement_id,
+            "article_id": self.article_id,
+            "text": self.text,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": self.published,
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteVariant:
+    """A wording of a clustered quote: its word diff from the first appearance's wording."""
+
+    text: str
+    #: ``(op, text)`` pieces, op one of "equal", "delete", "insert".
+    diff: tuple[tuple[str, str], ...]
+    occurrences: int
+    outlets: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "diff": [list(piece) for piece in self.diff],
+            "occurrences": self.occurrences,
+            "outlets": list(self.outlets),
+        }
+
+
+@dataclass(slots=True)
+class QuoteCluster:
+    """The same quoted words reported by several articles, first appearance first."""
+
+    id: int
+    text: str
+    occurrences: list[QuoteOccurrence] = field(default_factory=list)
+    variants: list[QuoteVariant] = field(default_factory=list)
+
+    @property
+    def first(self) -> QuoteOccurrence | None:
+        return self.occurrences[0] if self.occurrences else None
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.first
+        return {
+            "id": self.id,
+            "text": self.text,
+            "size": len(self.occurrences),
+            "outlets": len({o.outlet for o in self.occurrences}),
+            "first": first.to_dict() if first else None,
+            "occurrences": [o.to_dict() for o in self.occurrences],
+            "variants": [v.to_dict() for v in self.variants],
+        }
+
+
+# What the corpus linker hands the store for one article.
+
+
+@dataclass(slots=True)
+class LinkedSpeaker:
+    """An article's speaker and the corpus speaker it is (None: a new one)."""
+
+    speaker: Speaker
+    corpus_id: int | None
+    #: Lookup keys (name key, surname key, acronym) to index the corpus speaker by.
+    keys: frozenset[str] = frozenset()
+    #: Name keys of the other entities of the article: evidence for later linking.
+    context: frozenset[str] = frozenset()
+    #: The names this article gives the speaker ("Antony Blinken", "Blinken").
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class LinkedQuote:
+    """The quoted words of one attribution and their quote cluster (None: a new one)."""
+
+    text: str
+    cluster_id: int | None
+
+
+@dataclass(slots=True)
+class LinkedArticle:
+    """One article ready to store: its identity, story, speakers and quote clusters."""
+
+    id: str
+    text_key: str
+    signature: bytes
+    #: The id of the story's first stored article (``id`` itself for a new story).
+    story_id: str
+    document: Document
+    attributed: bool
+    speakers: list[LinkedSpeaker] = field(default_factory=list)
+    #: Per attribution, in order: its clustered quote, or None when it has none.
+    quotes: list[LinkedQuote | None] = field(default_factory=list)
+    #: Per attribution, in order: the name keys of its ``about`` entities.
+    about_keys: list[list[str]] = field(default_factory=list)

@@ -1,18 +1,18 @@
-"""Read articles from files, directories and streams: one ``Document`` (or failure) each.
+"""Read one article from a file or a stream, and the helpers every input reader shares.
 
 ``.txt`` files are text, ``.html``/``.htm`` files HTML; other files and streams
 are sniffed. Sizes are checked before reading, so an oversized input is rejected
-without loading it.
+without loading it. Directories, globs and containers (WARC, feeds, JSONL) are
+read by ``saidwhat.ingest.sources``.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from saidwhat.errors import InputError, TooLargeError
 from saidwhat.ingest.decode import declared_charset, decode_bytes, looks_like_html
@@ -38,6 +38,18 @@ class InputFailure:
     @property
     def message(self) -> str:
         return str(self.error)
+
+    @classmethod
+    def of(cls, label: str, error: InputError) -> InputFailure:
+        """The failure of input ``label``; the error's message is made to start with the label."""
+        return cls(label, labelled(label, error))
+
+
+def labelled(label: str, error: InputError) -> InputError:
+    """``error`` (same class) with its message starting with ``label``, unless it already does."""
+    if str(error).startswith(f"{label}: "):
+        return error
+    return type(error)(f"{label}: {error}")
 
 
 def document_from_bytes(
@@ -77,13 +89,11 @@ def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
     starting with the path.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    html = True if suffix in HTML_SUFFIXES else False if suffix in TEXT_SUFFIXES else None
     try:
         data = _read_file(path, max_bytes)
-        return document_from_bytes(data, id=path.stem, path=str(path), html=html)
+        return document_from_bytes(data, id=path.stem, path=str(path), html=html_hint(path.name))
     except InputError as exc:
-        raise type(exc)(f"{path}: {exc}") from None
+        raise labelled(str(path), exc) from None
 
 
 def read_stream(
@@ -94,45 +104,9 @@ def read_stream(
     Reads at most ``max_bytes + 1`` bytes. Raises ``InputError`` naming ``label``.
     """
     try:
-        data = stream.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise TooLargeError(f"more than the {format_size(max_bytes)} limit per document")
-        return document_from_bytes(data)
+        return document_from_bytes(read_at_most(stream, max_bytes))
     except InputError as exc:
-        raise type(exc)(f"{label}: {exc}") from None
-
-
-def iter_inputs(
-    paths: Iterable[str | Path],
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    stdin: BinaryIO | None = None,
-) -> Iterator[Document | InputFailure]:
-    """Each input of ``paths`` as a ``Document``, or an ``InputFailure`` saying why not.
-
-    Directories are searched recursively for .txt, .html and .htm files (sorted;
-    hidden files and directories skipped); ``-`` reads ``stdin`` (default: the
-    process's standard input). One failure never stops the others.
-    """
-    for name in paths:
-        if str(name) == STDIN:
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            yield _attempt(STDIN_LABEL, lambda s=stream: read_stream(s, max_bytes=max_bytes))
-            continue
-        path = Path(name)
-        if not path.is_dir():
-            yield _attempt(str(path), lambda p=path: read_path(p, max_bytes=max_bytes))
-            continue
-        found = False
-        for item in _walk(path):
-            found = True
-            if isinstance(item, InputFailure):
-                yield item
-            else:
-                yield _attempt(str(item), lambda p=item: read_path(p, max_bytes=max_bytes))
-        if not found:
-            message = f"{path}: no .txt, .html or .htm files in this directory"
-            yield InputFailure(str(path), InputError(message))
+        raise labelled(label, exc) from None
 
 
 def format_size(n: int) -> str:
@@ -143,11 +117,51 @@ def format_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _attempt(label: str, read: Callable[[], Document]) -> Document | InputFailure:
+def attempt(label: str, read: Callable[[], Document]) -> Document | InputFailure:
+    """``read()``, or the failure of the input ``label`` when it raises ``InputError``."""
     try:
         return read()
     except InputError as exc:
-        return InputFailure(label, exc)
+        return InputFailure.of(label, exc)
+
+
+def read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
+    """The bytes of ``stream``, reading at most ``max_bytes + 1``; raises ``TooLargeError``."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_bytes and (chunk := stream.read(max_bytes + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > max_bytes:
+        raise too_large(max_bytes)
+    return b"".join(chunks)
+
+
+def too_large(max_bytes: int) -> TooLargeError:
+    """The error for a document of more than ``max_bytes``, found while reading it."""
+    return TooLargeError(f"more than the {format_size(max_bytes)} limit per document")
+
+
+def html_hint(name: str) -> bool | None:
+    """True for an .html/.htm file name, False for .txt, None when the content decides."""
+    suffix = Path(name).suffix.lower()
+    return True if suffix in HTML_SUFFIXES else False if suffix in TEXT_SUFFIXES else None
+
+
+def non_blank(value: object) -> str | None:
+    """``value`` stripped, if it is a string with something in it; else None."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def site_of(url: str | None) -> str | None:
+    """The site of ``url`` as an outlet name when nothing better is known: "voanews.com"."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def os_error_reason(exc: OSError) -> str:
+    """An ``OSError`` in a few lowercase words, e.g. "no such file or directory"."""
+    return (exc.strerror or str(exc)).lower()
 
 
 def _read_file(path: Path, max_bytes: int) -> bytes:
@@ -157,30 +171,6 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise TooLargeError(f"{format_size(size)}, over the {format_size(max_bytes)} limit")
         with path.open("rb") as file:
-            data = file.read(max_bytes + 1)
+            return read_at_most(file, max_bytes)
     except OSError as exc:
-        raise InputError((exc.strerror or str(exc)).lower()) from None
-    if len(data) > max_bytes:
-        raise TooLargeError(f"more than the {format_size(max_bytes)} limit")
-    return data
-
-
-def _walk(directory: Path) -> Iterator[Path | InputFailure]:
-    """The article files under ``directory``, sorted; unreadable subdirectories as failures."""
-    failures: list[InputFailure] = []
-
-    def report(exc: OSError) -> None:
-        label = exc.filename or str(directory)
-        reason = (exc.strerror or str(exc)).lower()
-        failures.append(InputFailure(label, InputError(f"{label}: {reason}")))
-
-    files = []
-    for root, dirs, names in os.walk(directory, onerror=report):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        files.extend(
-            Path(root, name)
-            for name in names
-            if not name.startswith(".") and name.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES)
-        )
-    yield from failures
-    yield from sorted(files)
+        raise InputError(os_error_reason(exc)) from None

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import trafilatura
 from trafilatura.settings import Document as Extracted
+from trafilatura.settings import set_date_params
 
 from saidwhat.errors import InputError
+from saidwhat.ingest.dates import iso_date
 from saidwhat.model import Document
+
+#: htmldate reports only the day unless asked for the time, and the time orders the
+#: outlets that ran a story the same day (who published a quote first).
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+#: What htmldate gives for a page that states only the day (with or without a zone).
+_NO_TIME = ("T00:00:00", "T00:00:00+0000")
 
 
 def html_to_document(html: str, *, id: str | None = None, path: str | None = None) -> Document:
@@ -29,7 +37,7 @@ def html_to_document(html: str, *, id: str | None = None, path: str | None = Non
         path=path,
         title=extracted.title or None,
         url=extracted.url or None,
-        published=extracted.date or None,
+        published=_published(extracted.date),
         outlet=extracted.sitename or extracted.hostname or None,
         author=extracted.author or None,
         derived_text=True,
@@ -41,5 +49,17 @@ def html_to_document(html: str, *, id: str | None = None, path: str | None = Non
 
 def _extract(html: str) -> Extracted | None:
     """trafilatura's extraction with metadata, or None when it finds nothing."""
-    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    result = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={**set_date_params(), "outputformat": _DATE_FORMAT},
+    )
     return result if isinstance(result, Extracted) else None
+
+
+def _published(found: str | None) -> str | None:
+    """htmldate's date as ISO 8601 in UTC; a page giving only the day keeps only the day."""
+    if not found:
+        return None
+    return found[:10] if found[10:] in _NO_TIME else iso_date(found)

@@ -8,56 +8,24 @@ still processed, with exit status 1 at the end.
 from __future__ import annotations
 
 import json
-import logging
-import os
-import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from saidwhat.cli import corpus
+from saidwhat.cli.common import ByteSize, configure_logging, fail, quiet_broken_pipe, row
 from saidwhat.errors import SaidwhatError, TooLargeError
 from saidwhat.evaluate import evaluate_polnear
 from saidwhat.ingest import DEFAULT_MAX_BYTES, STDIN, STDIN_LABEL, InputFailure, iter_inputs
 from saidwhat.model import Attribution, Document
 from saidwhat.pipeline import LANGUAGES, extract_many
 
-#: Libraries whose log messages are noise for a user (each failure is reported once,
-#: by the CLI); shown with ``-v``.
-_CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
 #: Table columns before the content: (heading, width).
 _COLUMNS = (("speaker", 20), ("kind", 8), ("cue", 12))
 _MIN_CONTENT_WIDTH = 20
-
-
-class ByteSize(click.ParamType):
-    """A size in bytes: ``5000000``, ``500KB``, ``20MB``, ``1.5GB`` or binary ``20MiB``."""
-
-    name = "size"
-    _UNITS = {
-        "": 1,
-        "b": 1,
-        "kb": 10**3,
-        "mb": 10**6,
-        "gb": 10**9,
-        "kib": 2**10,
-        "mib": 2**20,
-        "gib": 2**30,
-    }
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> int:
-        if isinstance(value, int):
-            return value
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", str(value), re.IGNORECASE)
-        factor = self._UNITS.get(match.group(2).lower()) if match else None
-        if match is None or factor is None or float(match.group(1)) * factor < 1:
-            self.fail(f"{value!r} is not a size such as 500KB, 20MB or 5000000", param, ctx)
-        return int(float(match.group(1)) * factor)
 
 
 _n_process = click.option(
@@ -74,7 +42,7 @@ _n_process = click.option(
 @click.option("-v", "--verbose", count=True, help="Show library log messages (-vv: debug).")
 def main(verbose: int) -> None:
     """Find attributed statements in news: who said what."""
-    _configure_logging(verbose)
+    configure_logging(verbose)
 
 
 @main.command()
@@ -118,9 +86,9 @@ def extract(
     try:
         write(extract_many(documents, n_process=n_process))
     except SaidwhatError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except BrokenPipeError:
-        _quiet_broken_pipe()
+        quiet_broken_pipe()
     click.get_current_context().exit(1 if failures else 0)
 
 
@@ -149,7 +117,7 @@ def polnear(directory: Path, limit: int | None, format_: str, n_process: int) ->
     try:
         report = evaluate_polnear(directory, limit=limit, n_process=n_process)
     except SaidwhatError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if format_ == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -213,8 +181,8 @@ def _format_table(document: Document, width: int) -> str:
         return header
     widths = [w for _, w in _COLUMNS]
     widths.append(max(_MIN_CONTENT_WIDTH, width - sum(w + 3 for w in widths)))
-    rows = [_row([name for name, _ in _COLUMNS] + ["content"], widths)]
-    rows.extend(_row(_cells(a), widths) for a in document.attributions)
+    rows = [row([name for name, _ in _COLUMNS] + ["content"], widths)]
+    rows.extend(row(_cells(a), widths) for a in document.attributions)
     return "\n".join([header, *rows])
 
 
@@ -227,46 +195,5 @@ def _cells(attribution: Attribution) -> list[str]:
     return [speaker, attribution.kind, cue, attribution.content.text]
 
 
-def _row(cells: list[str], widths: list[int]) -> str:
-    return " | ".join(_cell(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-
-def _cell(text: str, width: int) -> str:
-    """``text`` on one line, cut to ``width`` with an ellipsis, padded."""
-    text = " ".join(text.split())
-    if len(text) > width:
-        text = text[: width - 1] + "…"
-    return text.ljust(width)
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"saidwhat: error: {message}", err=True)
-    click.get_current_context().exit(1)
-
-
-def _quiet_broken_pipe() -> NoReturn:
-    """The reader went away (``saidwhat extract ... | head``): stop without a traceback."""
-    # Python would flush stdout again at exit and fail a second time; point it at devnull.
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    click.get_current_context().exit(1)
-
-
-class _StderrHandler(logging.Handler):
-    """Writes to the current ``sys.stderr`` (looked up per record, as test runners swap it)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(self.format(record), err=True)
-
-
-def _configure_logging(verbose: int) -> None:
-    """saidwhat's warnings on stderr; the chatty libraries' only with ``-v``."""
-    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
-    root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
-        root.removeHandler(handler)
-    handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("saidwhat: %(levelname)s: %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(level)
-    for name in _CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(level if verbose else logging.CRITICAL)
+for _command in corpus.COMMANDS:
+    main.add_command(_command)

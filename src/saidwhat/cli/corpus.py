@@ -1,0 +1,328 @@
+"""The corpus commands: ``ingest`` news into a store, then ``quotes``, ``speakers``, ``show``,
+``clusters``, ``export`` and ``stats`` over it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from saidwhat.cli.common import ByteSize, fail, quiet_broken_pipe, row
+from saidwhat.corpus import FAILED, IngestSummary, ingest
+from saidwhat.errors import SaidwhatError
+from saidwhat.ingest import DEFAULT_MAX_BYTES, count_articles
+from saidwhat.link import format_diff
+from saidwhat.model import QuoteCluster, Statement
+from saidwhat.store import DEFAULT_DB, KINDS, QuoteFilter, SQLiteStore
+from saidwhat.store.export import write_csv, write_jsonl, write_parquet
+
+_db = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="SAIDWHAT_DB",
+    help="The store file (also $SAIDWHAT_DB).",
+)
+_limit = click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N results."
+)
+
+
+def _format(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--format",
+        "format_",
+        type=click.Choice(choices),
+        help=f"Output format.  [default: {choices[0]} on a terminal, {choices[1]} otherwise]",
+    )
+
+
+def _chosen(format_: str | None, terminal: str, piped: str) -> str:
+    return format_ or (terminal if sys.stdout.isatty() else piped)
+
+
+@contextmanager
+def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
+    """The store at ``db``; its errors (and a reader that went away) end the command cleanly."""
+    try:
+        with SQLiteStore(db, readonly=readonly) as store:
+            yield store
+    except SaidwhatError as exc:
+        fail(str(exc))
+    except BrokenPipeError:
+        quiet_broken_pipe()
+
+
+@click.command(name="ingest")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH ...")
+@_db
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for parsing (one process writes).",
+)
+@click.option(
+    "--max-bytes",
+    type=ByteSize(),
+    default=DEFAULT_MAX_BYTES,
+    show_default="5MB",
+    help="Per-article size limit; larger articles are skipped.",
+)
+@click.option(
+    "--failures",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to list the inputs that failed, with the reason.  [default: DB.failures.tsv]",
+)
+def ingest_command(
+    paths: tuple[str, ...], db: Path, jobs: int, max_bytes: int, failures: Path | None
+) -> None:
+    """Add news to the store: files, directories, globs, WARC, RSS/Atom feeds, JSONL, gzipped.
+
+    Articles already stored (same URL or same text) are skipped, so a rerun after an
+    interruption finishes the rest. The exit status is 1 if any input failed.
+    """
+    failures = failures or db.with_name(db.name + ".failures.tsv")
+    with _store(db, readonly=False) as store:
+        interactive = sys.stderr.isatty()
+        total = count_articles(paths) if interactive else None
+        with tqdm(total=total, unit="doc", disable=not interactive, dynamic_ncols=True) as bar:
+            errors = 0
+
+            def progress(outcome: str) -> None:
+                nonlocal errors
+                errors += outcome == FAILED
+                bar.set_postfix(errors=errors, refresh=False)
+                bar.update()
+
+            summary = ingest(paths, store, jobs=jobs, max_bytes=max_bytes, on_article=progress)
+    click.echo(_summary_line(summary), err=True)
+    if summary.failures:
+        with failures.open("w", encoding="utf-8") as out:
+            for location, reason in summary.failures:
+                out.write(f"{location}\t{reason}\n")
+        click.echo(f"saidwhat: {summary.failed} input(s) failed; reasons in {failures}", err=True)
+        click.get_current_context().exit(1)
+
+
+def _summary_line(summary: IngestSummary) -> str:
+    parts = [
+        f"stored {summary.stored} article(s) with {summary.statements} statement(s)",
+        f"{summary.duplicates} duplicate(s) skipped",
+        f"{summary.near_duplicates} near-duplicate(s) joined to a story",
+    ]
+    if summary.not_attributed:
+        langs = ", ".join(f"{n} {lang}" for lang, n in summary.not_attributed.most_common())
+        parts.append(f"not attributed (language): {langs}")
+    parts.append(f"{summary.failed} failed")
+    return "; ".join(parts)
+
+
+@click.command()
+@_db
+@click.option("--speaker", help="A speaker's name (any alias) or corpus id.")
+@click.option("--about", help="Someone or something the statement is about.")
+@click.option(
+    "-q", "--query", "query", help="Words in the statement (full-text; end with * for a prefix)."
+)
+@click.option("--kind", type=click.Choice(KINDS), help="Direct, indirect or mixed statements.")
+@click.option("--outlet", help="The outlet that published it (part of its name).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date.")
+@_limit
+@_format("table", "jsonl", "csv")
+def quotes(
+    db: Path,
+    speaker: str | None,
+    about: str | None,
+    query: str | None,
+    kind: str | None,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    format_: str | None,
+) -> None:
+    """Search statements, newest first."""
+    with _store(db) as store:
+        where = QuoteFilter(
+            speaker=speaker,
+            about=about,
+            q=query,
+            kind=kind,
+            outlet=outlet,
+            since=since,
+            until=until,
+        )
+        found = store.quotes(where, limit=limit)
+        chosen = _chosen(format_, "table", "jsonl")
+        if chosen == "jsonl":
+            write_jsonl(found, sys.stdout)
+        elif chosen == "csv":
+            write_csv(found, sys.stdout)
+        else:
+            _echo_statements(found)
+
+
+def _echo_statements(statements: list[Statement]) -> None:
+    width = shutil.get_terminal_size((120, 24)).columns
+    widths = [10, 12, 20, 10]
+    widths.append(max(20, width - sum(w + 3 for w in widths)))
+    click.echo(row(["published", "outlet", "speaker", "cue", "content"], widths))
+    for s in statements:
+        a = s.attribution
+        speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "?")
+        cells = [
+            (s.published or "")[:10],
+            s.outlet or "",
+            speaker,
+            a.cue.text if a.cue else "-",
+            a.content.text,
+        ]
+        click.echo(row(cells, widths))
+    if not statements:
+        click.echo("(no statements match)", err=True)
+
+
+@click.command()
+@_db
+@click.option("-q", "--query", "query", help="Part of a name or alias.")
+@_limit
+@_format("table", "jsonl")
+def speakers(db: Path, query: str | None, limit: int, format_: str | None) -> None:
+    """Speakers across the corpus, most quoted first, with aliases and roles."""
+    with _store(db) as store:
+        found = store.speakers(query, limit=limit)
+        if _chosen(format_, "table", "jsonl") == "jsonl":
+            for speaker in found:
+                click.echo(json.dumps(speaker.to_dict(), ensure_ascii=False))
+            return
+        widths = [5, 24, 6, 5, 40]
+        click.echo(row(["id", "name", "type", "stmts", "aliases / roles"], widths))
+        for sp in found:
+            extra = "; ".join([*sp.aliases[:4], *(r.role for r in sp.roles[:3])])
+            click.echo(row([str(sp.id), sp.name, sp.type, str(sp.statements), extra], widths))
+
+
+@click.command()
+@click.argument("article_id")
+@_db
+@_format("table", "json")
+def show(article_id: str, db: Path, format_: str | None) -> None:
+    """One article with its statements and the other articles of its story."""
+    with _store(db) as store:
+        document, statements, story_id = store.article(article_id)
+        story = [a for a in store.story(story_id) if a[0] != article_id]
+        if _chosen(format_, "table", "json") == "json":
+            record = document.to_dict(include_text=True)
+            record["attributions"] = [s.to_dict() for s in statements]
+            record["story"] = [
+                dict(zip(("id", "outlet", "published", "title"), a, strict=True)) for a in story
+            ]
+            click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+            return
+        click.echo(f"== {document.id}: {document.title or '(no title)'}")
+        click.echo(
+            f"   {document.outlet or '?'} | {document.published or 'undated'} | "
+            f"{document.url or document.path or ''}"
+        )
+        click.echo()
+        click.echo(document.text)
+        click.echo()
+        _echo_statements(statements)
+        for other in story:
+            click.echo(f"same story: {other[0]} ({other[1] or '?'}, {other[2] or 'undated'})")
+
+
+@click.command()
+@_db
+@_limit
+@_format("table", "jsonl")
+def clusters(db: Path, limit: int, format_: str | None) -> None:
+    """The most reported quotes: first appearance, every outlet, and wording changes."""
+    with _store(db) as store:
+        found = store.clusters(limit=limit)
+        if _chosen(format_, "table", "jsonl") == "jsonl":
+            for cluster in found:
+                click.echo(json.dumps(cluster.to_dict(), ensure_ascii=False))
+            return
+        for cluster in found:
+            _echo_cluster(cluster)
+        if not found:
+            click.echo("(no quote is reported by more than one article)", err=True)
+
+
+def _echo_cluster(cluster: QuoteCluster) -> None:
+    first = cluster.occurrences[0]
+    speaker = first.speaker.name if first.speaker else "?"
+    outlets = len({o.outlet for o in cluster.occurrences})
+    click.echo(f"#{cluster.id} {speaker}: “{cluster.text}”")
+    click.echo(
+        f"   {len(cluster.occurrences)} articles, {outlets} outlets; first: "
+        f"{first.outlet or '?'} {first.published or 'undated'} {first.url or ''}"
+    )
+    for variant in cluster.variants[1:]:
+        click.echo(f"   variant ({', '.join(variant.outlets) or '?'}): {format_diff(variant.diff)}")
+    click.echo()
+
+
+@click.command()
+@_db
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (standard output when absent; required for parquet).",
+)
+def export(db: Path, format_: str, to: Path | None) -> None:
+    """Every statement, with article metadata, speaker and quote cluster."""
+    if format_ == "parquet" and to is None:
+        raise click.UsageError("--format parquet needs --to FILE")
+    with _store(db) as store:
+        statements = store.iter_statements()
+        if format_ == "parquet":
+            count = write_parquet(statements, to)
+        else:
+            writer = write_jsonl if format_ == "jsonl" else write_csv
+            if to is None:
+                count = writer(statements, sys.stdout)
+            else:
+                with to.open("w", encoding="utf-8", newline="") as out:
+                    count = writer(statements, out)
+    click.echo(f"exported {count} statement(s)", err=True)
+
+
+@click.command()
+@_db
+@_format("table", "json")
+def stats(db: Path, format_: str | None) -> None:
+    """What the store holds: articles, languages, stories, statements, speakers, clusters."""
+    with _store(db) as store:
+        counts = store.stats()
+    if _chosen(format_, "table", "json") == "json":
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    for name, value in counts.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+        click.echo(f"{name.replace('_', ' '):<20} {value if value is not None else '-'}")
+
+
+COMMANDS = (ingest_command, quotes, speakers, show, clusters, export, stats)

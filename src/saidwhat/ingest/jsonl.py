@@ -1,0 +1,108 @@
+"""JSON Lines exports: one article per line, an object with ``text`` or ``html``.
+
+Other fields, all optional: ``id``, ``url``, ``title``, ``published``, ``author``,
+``language``, and the outlet as ``source`` or ``outlet`` (a string, or an object
+with a ``name``). A line is located as ``export.jsonl:12`` (its line number).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import partial
+from typing import Any, BinaryIO
+
+from saidwhat.errors import InputError
+from saidwhat.ingest.dates import iso_date
+from saidwhat.ingest.files import InputFailure, attempt, non_blank, site_of, too_large
+from saidwhat.ingest.html import html_to_document
+from saidwhat.model import Document
+
+#: Bytes read at a time when skipping or counting lines.
+_BLOCK = 1 << 16
+
+
+def iter_jsonl(
+    stream: BinaryIO, *, label: str, stem: str, max_bytes: int
+) -> Iterator[Document | InputFailure]:
+    """The article of each non-blank line of ``stream``, or the failure of that line.
+
+    Ids are the record's ``id``, else ``<stem>-<line number>``. A line longer than
+    ``max_bytes`` is skipped unread (a failure).
+    """
+    for number, line in _lines(stream, max_bytes):
+        if line is not None and not line.strip():
+            continue
+        location = f"{label}:{number}"
+        read = partial(_document, line, id=f"{stem}-{number}", path=location, max_bytes=max_bytes)
+        yield attempt(location, read)
+
+
+def count_jsonl(stream: BinaryIO) -> int:
+    """The number of non-blank lines in ``stream``, reading it in blocks."""
+    count, content = 0, False
+    while chunk := stream.readline(_BLOCK):
+        content = content or bool(chunk.strip())
+        if chunk.endswith(b"\n"):
+            count += content
+            content = False
+    return count + content
+
+
+def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """Each line with its 1-based number; None for a line over ``max_bytes`` (skipped)."""
+    number = 0
+    while line := stream.readline(max_bytes + 1):
+        number += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := stream.readline(_BLOCK)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+def _document(line: bytes | None, *, id: str, path: str, max_bytes: int) -> Document:
+    """The article of one JSONL line. Raises ``InputError``."""
+    if line is None:
+        raise too_large(max_bytes)
+    try:
+        record = json.loads(line.rstrip(b"\r\n"))
+    except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError for non-UTF-8 bytes
+        raise InputError(f"not JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"not a JSON object (a JSON {type(record).__name__})")
+    text, html = record.get("text"), record.get("html")
+    if isinstance(text, str) and text.strip():
+        document = Document(id=id, text=text, path=path)
+    elif isinstance(html, str) and html.strip():
+        document = html_to_document(html, id=id, path=path)
+    else:
+        raise InputError('no article: neither "text" nor "html" is a non-empty string')
+    given_id = record.get("id")
+    if isinstance(given_id, str | int) and not isinstance(given_id, bool) and str(given_id):
+        document.id = str(given_id)
+    document.url = non_blank(record.get("url")) or document.url
+    document.title = non_blank(record.get("title")) or document.title
+    document.published = iso_date(record.get("published")) or document.published
+    document.author = _author(record.get("author")) or document.author
+    document.outlet = _outlet(record) or document.outlet or site_of(document.url)
+    document.language = non_blank(record.get("language"))
+    return document
+
+
+def _author(value: Any) -> str | None:
+    """An author string, or a list of them joined with "; " (as trafilatura joins authors)."""
+    if isinstance(value, list):
+        return "; ".join(name for item in value if (name := non_blank(item))) or None
+    return non_blank(value)
+
+
+def _outlet(record: dict[str, Any]) -> str | None:
+    """The outlet from ``source`` or ``outlet``: a string or an object with a ``name``."""
+    for key in ("source", "outlet"):
+        value = record.get(key)
+        name = non_blank(value.get("name")) if isinstance(value, dict) else non_blank(value)
+        if name:
+            return name
+    return None

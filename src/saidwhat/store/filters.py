@@ -1,0 +1,105 @@
+"""The filters of a statement search, shared by ``saidwhat quotes``, the API and notebooks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from saidwhat.errors import InputError
+
+KINDS = ("direct", "indirect", "mixed")
+#: Longest accepted text of a filter: a search box, not a document.
+MAX_QUERY_CHARS = 500
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteFilter:
+    """Which statements to return; every field is optional and they combine with AND.
+
+    ``speaker`` is a corpus speaker id or a name (matched against every alias);
+    ``about`` a name the statement is about; ``q`` full-text words in the content,
+    source or speaker; ``since``/``until`` ISO dates, inclusive.
+    """
+
+    speaker: str | int | None = None
+    about: str | None = None
+    q: str | None = None
+    kind: str | None = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    article: str | None = None
+    cluster: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("speaker", "about", "q", "outlet", "article"):
+            value = getattr(self, name)
+            if isinstance(value, str) and len(value) > MAX_QUERY_CHARS:
+                raise InputError(f"{name}: longer than {MAX_QUERY_CHARS} characters")
+        if self.kind is not None and self.kind not in KINDS:
+            raise InputError(f"kind: {self.kind!r} is not one of {', '.join(KINDS)}")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    date.fromisoformat(value[:10])
+                except ValueError:
+                    raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The WHERE clause (over ``a`` attributions and ``r`` articles) and its parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        speaker = self.speaker
+        if isinstance(speaker, int) or (isinstance(speaker, str) and speaker.isdigit()):
+            clauses.append("a.speaker_id = ?")
+            params.append(int(speaker))
+        elif speaker:
+            clauses.append(
+                "(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?)"
+                " OR (a.speaker_id IS NULL AND a.speaker_name LIKE ?))"
+            )
+            params += [f"%{speaker}%"] * 2
+        if self.about:
+            clauses.append("a.id IN (SELECT attribution_id FROM about WHERE name LIKE ?)")
+            params.append(f"%{self.about}%")
+        if self.q and (match := fts_query(self.q)):
+            clauses.append(
+                "a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)"
+            )
+            params.append(match)
+        if self.kind:
+            clauses.append("a.kind = ?")
+            params.append(self.kind)
+        if self.outlet:
+            clauses.append("r.outlet LIKE ?")
+            params.append(f"%{self.outlet}%")
+        if self.since:
+            clauses.append("substr(r.published, 1, 10) >= ?")
+            params.append(self.since[:10])
+        if self.until:
+            clauses.append("substr(r.published, 1, 10) <= ?")
+            params.append(self.until[:10])
+        if self.article:
+            clauses.append("a.article_id = ?")
+            params.append(self.article)
+        if self.cluster is not None:
+            clauses.append("a.cluster_id = ?")
+            params.append(self.cluster)
+        return (" AND ".join(clauses) or "1"), params
+
+
+def fts_query(text: str) -> str:
+    """``text`` as an FTS5 query: every word must occur; a final ``*`` keeps prefix search.
+
+    Words are quoted, so user input never reaches FTS5's query syntax.
+    """
+    words = _WORD.findall(text)
+    prefix = text.rstrip().endswith("*")
+    terms = [f'"{w}"' for w in words]
+    if prefix and terms:
+        terms[-1] += "*"
+    return " ".join(terms)

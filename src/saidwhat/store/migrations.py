@@ -1,0 +1,144 @@
+"""The store's schema, as numbered migrations recorded in ``PRAGMA user_version``.
+
+Each migration runs in one transaction with the version bump, so a store is
+always at exactly one version. Add a migration at the end; never edit a
+released one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from saidwhat.errors import StoreError
+
+_V1 = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,              -- first 16 hex digits of text_key
+    text_key TEXT NOT NULL UNIQUE,    -- sha256 of the normalised text: exact duplicates
+    url TEXT UNIQUE,
+    source_id TEXT,                   -- the id the input gave (file stem, JSONL id)
+    path TEXT,
+    title TEXT,
+    author TEXT,
+    outlet TEXT,
+    published TEXT,                   -- ISO 8601 date or datetime
+    language TEXT,
+    attributed INTEGER NOT NULL,      -- 0 when the engine does not read the language
+    text TEXT NOT NULL,
+    signature BLOB NOT NULL,          -- MinHash of the text, for story clusters
+    story_id TEXT NOT NULL,           -- id of the story's first stored article
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_outlet ON articles(outlet);
+
+CREATE TABLE speakers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL
+);
+-- Lookup keys (full-name key, surname key, acronym) of each speaker.
+CREATE TABLE speaker_keys (
+    key TEXT NOT NULL,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    PRIMARY KEY (key, speaker_id)
+) WITHOUT ROWID;
+CREATE TABLE speaker_aliases (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    alias TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (speaker_id, alias)
+) WITHOUT ROWID;
+CREATE TABLE speaker_roles (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    role TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT,
+    last_seen TEXT,
+    PRIMARY KEY (speaker_id, role)
+) WITHOUT ROWID;
+-- Name keys of the other entities named where the speaker was: evidence for linking.
+CREATE TABLE speaker_context (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    key TEXT NOT NULL,
+    PRIMARY KEY (speaker_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    local_id TEXT NOT NULL,           -- the speaker's id within the article ("s1")
+    spans TEXT NOT NULL,              -- JSON [[start, end], ...]
+    text TEXT NOT NULL
+);
+CREATE INDEX mentions_article ON mentions(article_id);
+CREATE INDEX mentions_speaker ON mentions(speaker_id);
+
+CREATE TABLE quote_clusters (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL                -- the wording that opened the cluster
+);
+
+CREATE TABLE attributions (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    kind TEXT NOT NULL,
+    content TEXT NOT NULL,
+    content_spans TEXT NOT NULL,      -- JSON [[start, end], ...], offsets into articles.text
+    cue TEXT,
+    cue_spans TEXT,
+    source TEXT,
+    source_spans TEXT,
+    speaker_id INTEGER REFERENCES speakers(id),
+    speaker_name TEXT,                -- the article's name for the speaker, also for GROUPs
+    speaker_type TEXT,
+    confidence REAL NOT NULL,
+    cluster_id INTEGER REFERENCES quote_clusters(id),
+    quote TEXT                        -- the quoted words that were clustered
+);
+CREATE INDEX attributions_article ON attributions(article_id);
+CREATE INDEX attributions_speaker ON attributions(speaker_id);
+CREATE INDEX attributions_cluster ON attributions(cluster_id);
+
+CREATE TABLE about (
+    attribution_id INTEGER NOT NULL REFERENCES attributions(id),
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    key TEXT NOT NULL
+);
+CREATE INDEX about_attribution ON about(attribution_id);
+CREATE INDEX about_key ON about(key);
+
+CREATE VIRTUAL TABLE attributions_fts USING fts5(content, source, speaker);
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text);
+"""
+
+#: The migrations, in order; the store's version is the number applied.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the store at ``conn`` to the latest schema; return the version it was at."""
+    before = version(conn)
+    if before > len(MIGRATIONS):
+        raise StoreError(
+            f"the store has schema version {before}, newer than this saidwhat "
+            f"({len(MIGRATIONS)}): upgrade saidwhat"
+        )
+    for number, script in enumerate(MIGRATIONS[before:], start=before + 1):
+        # executescript commits first, so the migration and its version bump
+        # are one explicit transaction.
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.rollback()
+            raise StoreError(f"migration {number} failed: {exc}") from exc
+    return before

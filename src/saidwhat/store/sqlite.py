@@ -1,0 +1,630 @@
+"""The embedded store: one SQLite file (WAL mode) holding the corpus.
+
+``SQLiteStore`` is the only code that touches SQL. Writes go through
+``add_article``, one transaction per article, so a run killed at any moment
+leaves whole articles or none. Reads return the dataclasses of ``saidwhat.model``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from saidwhat.errors import NotFoundError, StoreError
+from saidwhat.link import KnownSpeaker, quote_words, word_diff
+from saidwhat.model import (
+    Attribution,
+    CorpusSpeaker,
+    Document,
+    EntityRef,
+    LinkedArticle,
+    LinkedSpeaker,
+    QuoteCluster,
+    QuoteOccurrence,
+    QuoteVariant,
+    RoleSeen,
+    Speaker,
+    Statement,
+    TextSpan,
+)
+from saidwhat.store.filters import QuoteFilter
+from saidwhat.store.migrations import migrate
+
+__all__ = ["DuplicateArticle", "SQLiteStore"]
+
+#: Seconds a writer waits for another connection's lock before giving up.
+BUSY_TIMEOUT = 30.0
+
+
+class DuplicateArticle(StoreError):
+    """The article (same URL or same normalised text) is already stored."""
+
+
+_STATEMENT_COLUMNS = """
+    a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,
+    a.source, a.source_spans, a.speaker_id, COALESCE(s.name, a.speaker_name),
+    COALESCE(s.type, a.speaker_type), a.confidence, a.cluster_id,
+    r.title, r.url, r.outlet, r.published
+"""
+_STATEMENT_FROM = """
+    FROM attributions a
+    JOIN articles r ON r.id = a.article_id
+    LEFT JOIN speakers s ON s.id = a.speaker_id
+"""
+
+
+class SQLiteStore:
+    """A saidwhat corpus in one SQLite file; created and migrated on open."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise NotFoundError(f"{self.path}: no such store (run `saidwhat ingest` first)")
+        try:
+            uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
+            self.conn = sqlite3.connect(
+                uri,
+                uri=readonly,
+                timeout=BUSY_TIMEOUT,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                # NORMAL in WAL mode: a committed article survives a killed process.
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(self.conn)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._check_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a saidwhat store ({exc})") from None
+
+    def _check_schema(self) -> None:
+        names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+        if "articles" not in names:
+            raise StoreError(f"{self.path}: not a saidwhat store (no articles table)")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what the linker reads -------------------------------------------------------
+
+    def has_article(self, *, url: str | None, text_key: str) -> bool:
+        """Whether an article with this URL or this normalised text is stored."""
+        row = self.conn.execute(
+            "SELECT 1 FROM articles WHERE text_key = ? OR (? IS NOT NULL AND url = ?) LIMIT 1",
+            (text_key, url, url),
+        ).fetchone()
+        return row is not None
+
+    def story_signatures(self) -> Iterator[tuple[str, str, bytes]]:
+        """``(article_id, story_id, MinHash bytes)`` of every stored article, in storage order."""
+        yield from self.conn.execute("SELECT id, story_id, signature FROM articles ORDER BY rowid")
+
+    def cluster_quotes(self) -> Iterator[tuple[int, str]]:
+        """``(cluster_id, quoted words)`` of every clustered statement."""
+        yield from self.conn.execute(
+            "SELECT cluster_id, quote FROM attributions WHERE cluster_id IS NOT NULL ORDER BY id"
+        )
+
+    def speaker_candidates(self, keys: Iterable[str]) -> list[KnownSpeaker]:
+        """The corpus speakers indexed under any of ``keys``, with their linking evidence."""
+        keys = list(keys)
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        ids = [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT DISTINCT speaker_id FROM speaker_keys WHERE key IN ({marks})", keys
+            )
+        ]
+        return [self._known_speaker(i) for i in sorted(ids)]
+
+    def _known_speaker(self, speaker_id: int) -> KnownSpeaker:
+        name, type_ = self.conn.execute(
+            "SELECT name, type FROM speakers WHERE id = ?", (speaker_id,)
+        ).fetchone()
+        return KnownSpeaker(
+            id=speaker_id,
+            name=name,
+            type=type_,
+            aliases=self._column(
+                "SELECT alias FROM speaker_aliases WHERE speaker_id = ?", speaker_id
+            ),
+            roles=self._column("SELECT role FROM speaker_roles WHERE speaker_id = ?", speaker_id),
+            context=self._column(
+                "SELECT key FROM speaker_context WHERE speaker_id = ?", speaker_id
+            ),
+        )
+
+    def _column(self, sql: str, *params: Any) -> set[str]:
+        return {row[0] for row in self.conn.execute(sql, params)}
+
+    # -- the one write path ----------------------------------------------------------
+
+    def add_article(self, linked: LinkedArticle) -> dict[int, int]:
+        """Store one article with its speakers, statements and clusters, in one transaction.
+
+        Returns the quote clusters it opened, by attribution index. Raises
+        ``DuplicateArticle`` when its URL or text is already stored.
+        """
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._insert_article(linked)
+            speakers = {ls.speaker.id: self._upsert_speaker(ls, linked) for ls in linked.speakers}
+            clusters = self._insert_attributions(linked, speakers)
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK")
+            if "articles." in str(exc):
+                raise DuplicateArticle(f"{linked.document.id}: already stored") from None
+            raise
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return clusters
+
+    def _insert_article(self, linked: LinkedArticle) -> None:
+        d = linked.document
+        cursor = self.conn.execute(
+            """INSERT INTO articles (id, text_key, url, source_id, path, title, author, outlet,
+                   published, language, attributed, text, signature, story_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                linked.id,
+                linked.text_key,
+                d.url,
+                d.id,
+                d.path,
+                d.title,
+                d.author,
+                d.outlet,
+                d.published,
+                d.language,
+                int(linked.attributed),
+                d.text,
+                linked.signature,
+                linked.story_id,
+            ),
+        )
+        self.conn.execute(
+            "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+            (cursor.lastrowid, d.title or "", d.text),
+        )
+
+    def _upsert_speaker(self, ls: LinkedSpeaker, linked: LinkedArticle) -> int:
+        conn, speaker = self.conn, ls.speaker
+        if ls.corpus_id is None:
+            speaker_id = conn.execute(
+                "INSERT INTO speakers (name, type) VALUES (?, ?)", (speaker.name, speaker.type)
+            ).lastrowid
+        else:
+            speaker_id = ls.corpus_id
+            # The corpus name is the fullest name seen.
+            conn.execute(
+                """UPDATE speakers SET name = :name WHERE id = :id
+                   AND length(:name) - length(replace(:name, ' ', ''))
+                       > length(name) - length(replace(name, ' ', ''))""",
+                {"name": speaker.name, "id": speaker_id},
+            )
+        conn.executemany(
+            "INSERT OR IGNORE INTO speaker_keys (key, speaker_id) VALUES (?, ?)",
+            [(key, speaker_id) for key in ls.keys],
+        )
+        conn.executemany(
+            """INSERT INTO speaker_aliases (speaker_id, alias, count) VALUES (?, ?, 1)
+               ON CONFLICT DO UPDATE SET count = count + 1""",
+            [(speaker_id, alias) for alias in ls.aliases],
+        )
+        published = linked.document.published
+        conn.executemany(
+            """INSERT INTO speaker_roles (speaker_id, role, count, first_seen, last_seen)
+               VALUES (?, ?, 1, ?, ?)
+               ON CONFLICT DO UPDATE SET count = count + 1,
+                   first_seen = min(coalesce(first_seen, excluded.first_seen), excluded.first_seen),
+                   last_seen = max(coalesce(last_seen, excluded.last_seen), excluded.last_seen)""",
+            [(speaker_id, role, published, published) for role in speaker.roles],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO speaker_context (speaker_id, key) VALUES (?, ?)",
+            [(speaker_id, key) for key in ls.context],
+        )
+        conn.executemany(
+            "INSERT INTO mentions (article_id, speaker_id, local_id, spans, text)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(linked.id, speaker_id, speaker.id, _spans_json(m), m.text) for m in speaker.mentions],
+        )
+        return speaker_id
+
+    def _insert_attributions(
+        self, linked: LinkedArticle, speakers: dict[str, int]
+    ) -> dict[int, int]:
+        conn = self.conn
+        created: dict[int, int] = {}
+        for index, attribution in enumerate(linked.document.attributions):
+            quote = linked.quotes[index] if index < len(linked.quotes) else None
+            cluster_id = None
+            if quote is not None:
+                cluster_id = quote.cluster_id
+                if cluster_id is None:
+                    cluster_id = conn.execute(
+                        "INSERT INTO quote_clusters (text) VALUES (?)", (quote.text,)
+                    ).lastrowid
+                    created[index] = cluster_id
+            ref = attribution.speaker
+            speaker_id = speakers.get(ref.id) if ref is not None and ref.id else None
+            row_id = conn.execute(
+                """INSERT INTO attributions (article_id, kind, content, content_spans, cue,
+                       cue_spans, source, source_spans, speaker_id, speaker_name, speaker_type,
+                       confidence, cluster_id, quote)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    linked.id,
+                    attribution.kind,
+                    attribution.content.text,
+                    _spans_json(attribution.content),
+                    _text(attribution.cue),
+                    _spans_json(attribution.cue),
+                    _text(attribution.source),
+                    _spans_json(attribution.source),
+                    speaker_id,
+                    ref.name if ref else None,
+                    ref.type if ref else None,
+                    attribution.confidence,
+                    cluster_id,
+                    quote.text if quote else None,
+                ),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO attributions_fts (rowid, content, source, speaker)"
+                " VALUES (?, ?, ?, ?)",
+                (
+                    row_id,
+                    attribution.content.text,
+                    _text(attribution.source) or "",
+                    ref.name if ref else "",
+                ),
+            )
+            keys = linked.about_keys[index] if index < len(linked.about_keys) else []
+            conn.executemany(
+                "INSERT INTO about (attribution_id, name, type, key) VALUES (?, ?, ?, ?)",
+                [
+                    (row_id, e.name, e.type, key)
+                    for e, key in zip(attribution.about, keys, strict=False)
+                ],
+            )
+        return created
+
+    # -- reads -----------------------------------------------------------------------
+
+    def quotes(
+        self, where: QuoteFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[Statement]:
+        """Statements matching ``where``, newest first (undated last)."""
+        sql, params = (where or QuoteFilter()).sql()
+        rows = self.conn.execute(
+            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
+            " ORDER BY r.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return self._statements(rows)
+
+    def count_quotes(self, where: QuoteFilter | None = None) -> int:
+        sql, params = (where or QuoteFilter()).sql()
+        return self.conn.execute(
+            f"SELECT count(*) {_STATEMENT_FROM} WHERE {sql}", params
+        ).fetchone()[0]
+
+    def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
+        """Every statement in storage order, read in batches (for exports)."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.id > ?"
+                " ORDER BY a.id LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            yield from self._statements(rows)
+            last = rows[-1][0]
+
+    def _statements(self, rows: Sequence[tuple[Any, ...]]) -> list[Statement]:
+        about = self._about([row[0] for row in rows])
+        return [_statement(row, about.get(row[0], [])) for row in rows]
+
+    def _about(self, attribution_ids: list[int]) -> dict[int, list[EntityRef]]:
+        found: dict[int, list[EntityRef]] = {}
+        for start in range(0, len(attribution_ids), 500):
+            chunk = attribution_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, name, type_ in self.conn.execute(
+                f"SELECT attribution_id, name, type FROM about WHERE attribution_id IN ({marks})",
+                chunk,
+            ):
+                found.setdefault(aid, []).append(EntityRef(name=name, type=type_))
+        return found
+
+    def speakers(
+        self, query: str | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[CorpusSpeaker]:
+        """Corpus speakers (whose name or an alias contains ``query``), most quoted first."""
+        params: list[Any] = []
+        where = ""
+        if query:
+            where = (
+                "WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?)"
+                " OR s.name LIKE ?"
+            )
+            params += [f"%{query}%", f"%{query}%"]
+        rows = self.conn.execute(
+            f"""SELECT s.id, count(a.id) AS n FROM speakers s
+                LEFT JOIN attributions a ON a.speaker_id = s.id {where}
+                GROUP BY s.id ORDER BY n DESC, s.name LIMIT ? OFFSET ?""",
+            (*params, limit, offset),
+        ).fetchall()
+        return [self.speaker(row[0]) for row in rows]
+
+    def speaker(self, speaker_id: int) -> CorpusSpeaker:
+        """One corpus speaker with aliases, roles (with dates), counts, first and last seen."""
+        row = self.conn.execute(
+            "SELECT name, type FROM speakers WHERE id = ?", (speaker_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no speaker {speaker_id}")
+        statements, articles, first, last = self.conn.execute(
+            """SELECT count(*), count(DISTINCT a.article_id), min(r.published), max(r.published)
+               FROM attributions a JOIN articles r ON r.id = a.article_id
+               WHERE a.speaker_id = ?""",
+            (speaker_id,),
+        ).fetchone()
+        aliases = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT alias FROM speaker_aliases WHERE speaker_id = ? ORDER BY count DESC, alias",
+                (speaker_id,),
+            )
+        ]
+        roles = [
+            RoleSeen(*r)
+            for r in self.conn.execute(
+                """SELECT role, count, first_seen, last_seen FROM speaker_roles
+               WHERE speaker_id = ? ORDER BY count DESC, role""",
+                (speaker_id,),
+            )
+        ]
+        return CorpusSpeaker(
+            id=speaker_id,
+            name=row[0],
+            type=row[1],
+            aliases=aliases,
+            roles=roles,
+            statements=statements,
+            articles=articles,
+            first_seen=first,
+            last_seen=last,
+        )
+
+    def article(self, article_id: str) -> tuple[Document, list[Statement], str]:
+        """The stored article (its text and metadata), its statements, and its story id."""
+        row = self.conn.execute(
+            """SELECT id, text, path, title, url, published, outlet, author, language, story_id,
+                      source_id
+               FROM articles WHERE id = ?""",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article {article_id!r}")
+        document = Document(
+            id=row[0],
+            text=row[1],
+            path=row[2],
+            title=row[3],
+            url=row[4],
+            published=row[5],
+            outlet=row[6],
+            author=row[7],
+            language=row[8],
+            derived_text=True,
+        )
+        rows = self.conn.execute(
+            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.article_id = ? ORDER BY a.id",
+            (article_id,),
+        ).fetchall()
+        statements = self._statements(rows)
+        document.attributions = [s.attribution for s in statements]
+        document.speakers = self._article_speakers(article_id)
+        return document, statements, row[9]
+
+    def _article_speakers(self, article_id: str) -> list[Speaker]:
+        speakers: dict[int, Speaker] = {}
+        for speaker_id, name, type_, spans, text in self.conn.execute(
+            """SELECT m.speaker_id, s.name, s.type, m.spans, m.text FROM mentions m
+               JOIN speakers s ON s.id = m.speaker_id WHERE m.article_id = ? ORDER BY m.rowid""",
+            (article_id,),
+        ):
+            speaker = speakers.setdefault(speaker_id, Speaker(str(speaker_id), name, type_))
+            speaker.mentions.append(TextSpan(_spans(spans), text))
+        return list(speakers.values())
+
+    def story(self, story_id: str) -> list[tuple[str, str | None, str | None, str | None]]:
+        """``(article_id, outlet, published, title)`` of a story's articles, earliest first."""
+        return self.conn.execute(
+            """SELECT id, outlet, published, title FROM articles WHERE story_id = ?
+               ORDER BY published NULLS LAST, rowid""",
+            (story_id,),
+        ).fetchall()
+
+    def cluster(self, cluster_id: int) -> QuoteCluster:
+        """A quote cluster: every occurrence, first appearance first, and its wording variants."""
+        rows = self.conn.execute(
+            """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
+                      a.speaker_id, COALESCE(s.name, a.speaker_name),
+                      COALESCE(s.type, a.speaker_type)
+               FROM attributions a JOIN articles r ON r.id = a.article_id
+               LEFT JOIN speakers s ON s.id = a.speaker_id
+               WHERE a.cluster_id = ? ORDER BY r.published NULLS LAST, r.rowid, a.id""",
+            (cluster_id,),
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(f"no quote cluster {cluster_id}")
+        occurrences = [
+            QuoteOccurrence(
+                statement_id=r[0],
+                article_id=r[1],
+                text=r[2],
+                outlet=r[3],
+                url=r[4],
+                published=r[5],
+                speaker=EntityRef(r[7], r[8], str(r[6]) if r[6] is not None else None)
+                if r[7]
+                else None,
+            )
+            for r in rows
+        ]
+        return QuoteCluster(
+            id=cluster_id,
+            text=occurrences[0].text,
+            occurrences=occurrences,
+            variants=_variants(occurrences),
+        )
+
+    def clusters(self, *, limit: int = 20, min_size: int = 2) -> list[QuoteCluster]:
+        """The most reported quotes: clusters by number of articles, then outlets."""
+        ids = self.conn.execute(
+            """SELECT a.cluster_id FROM attributions a JOIN articles r ON r.id = a.article_id
+               WHERE a.cluster_id IS NOT NULL GROUP BY a.cluster_id
+               HAVING count(DISTINCT a.article_id) >= ?
+               ORDER BY count(DISTINCT a.article_id) DESC, count(DISTINCT r.outlet) DESC,
+                        min(r.published) LIMIT ?""",
+            (min_size, limit),
+        ).fetchall()
+        return [self.cluster(row[0]) for row in ids]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of what the store holds."""
+        one = self._scalar
+        return {
+            "articles": one("SELECT count(*) FROM articles"),
+            "attributed_articles": one("SELECT count(*) FROM articles WHERE attributed"),
+            "languages": dict(
+                self.conn.execute(
+                    "SELECT coalesce(language, '?'), count(*) FROM articles"
+                    " GROUP BY 1 ORDER BY 2 DESC"
+                ).fetchall()
+            ),
+            "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
+            "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
+            "republished_stories": one(
+                "SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id"
+                " HAVING count(*) > 1)"
+            ),
+            "statements": one("SELECT count(*) FROM attributions"),
+            "kinds": dict(
+                self.conn.execute(
+                    "SELECT kind, count(*) FROM attributions GROUP BY kind ORDER BY 2 DESC"
+                ).fetchall()
+            ),
+            "speakers": one("SELECT count(*) FROM speakers"),
+            "quote_clusters": one(
+                "SELECT count(*) FROM (SELECT cluster_id FROM attributions"
+                " WHERE cluster_id IS NOT NULL GROUP BY cluster_id"
+                " HAVING count(DISTINCT article_id) > 1)"
+            ),
+            "first_published": one("SELECT min(published) FROM articles"),
+            "last_published": one("SELECT max(published) FROM articles"),
+        }
+
+    def _scalar(self, sql: str) -> Any:
+        return self.conn.execute(sql).fetchone()[0]
+
+
+def _text(span: TextSpan | None) -> str | None:
+    return span.text if span is not None else None
+
+
+def _spans_json(span: TextSpan | None) -> str | None:
+    return json.dumps([list(s) for s in span.spans]) if span is not None else None
+
+
+def _spans(data: str) -> tuple[tuple[int, int], ...]:
+    return tuple((s, e) for s, e in json.loads(data))
+
+
+def _part(text: str | None, spans: str | None) -> TextSpan | None:
+    return TextSpan(_spans(spans), text) if text is not None and spans else None
+
+
+def _statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
+    (
+        aid,
+        article_id,
+        kind,
+        content,
+        content_spans,
+        cue,
+        cue_spans,
+        source,
+        source_spans,
+        speaker_id,
+        speaker_name,
+        speaker_type,
+        confidence,
+        cluster_id,
+        title,
+        url,
+        outlet,
+        published,
+    ) = row
+    speaker = None
+    if speaker_name:
+        speaker = EntityRef(
+            speaker_name, speaker_type, str(speaker_id) if speaker_id is not None else None
+        )
+    attribution = Attribution(
+        kind=kind,
+        content=TextSpan(_spans(content_spans), content),
+        cue=_part(cue, cue_spans),
+        source=_part(source, source_spans),
+        speaker=speaker,
+        about=about,
+        confidence=confidence,
+    )
+    return Statement(
+        id=aid,
+        article_id=article_id,
+        attribution=attribution,
+        title=title,
+        url=url,
+        outlet=outlet,
+        published=published,
+        cluster_id=cluster_id,
+    )
+
+
+def _variants(occurrences: list[QuoteOccurrence]) -> list[QuoteVariant]:
+    """Each distinct wording (by normalised words), with its word diff from the first one."""
+    base = occurrences[0].text
+    grouped: dict[tuple[str, ...], list[QuoteOccurrence]] = {}
+    for occurrence in occurrences:
+        grouped.setdefault(tuple(quote_words(occurrence.text)), []).append(occurrence)
+    return [
+        QuoteVariant(
+            text=group[0].text,
+            diff=tuple(word_diff(base, group[0].text)),
+            occurrences=len(group),
+            outlets=tuple(dict.fromkeys(o.outlet for o in group if o.outlet)),
+        )
+        for group in grouped.values()
+    ]

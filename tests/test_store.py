@@ -1,0 +1,314 @@
+"""The SQLite store and the corpus linker, on documents built by hand (no model needed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import saidwhat
+from saidwhat.errors import InputError, NotFoundError, StoreError
+from saidwhat.link.linker import CorpusLinker
+from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan
+from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore
+from saidwhat.store.export import write_csv, write_jsonl, write_parquet
+
+QUOTE = "We will not accept a deal that leaves our harbour workers behind"
+
+
+def article(
+    doc_id: str,
+    statements: list[tuple[str, str, str, str]],
+    *,
+    outlet: str,
+    published: str,
+    url: str | None = None,
+    roles: dict[str, list[str]] | None = None,
+    lead: str = "",
+) -> Document:
+    """A document whose text is built from ``(speaker, type, cue, content)`` statements.
+
+    Direct statements are written ``“content,” speaker cue.``; the speaker's name is
+    its mention and the source.
+    """
+    text = lead
+    speakers: dict[str, Speaker] = {}
+    attributions = []
+    for name, type_, cue, content in statements:
+        if text:
+            text += "\n\n"
+        start = len(text) + 1
+        text += f"“{content},” {name} {cue}."
+        c = TextSpan.of(text, [(start, start + len(content))])
+        s0 = start + len(content) + 3
+        source = TextSpan.of(text, [(s0, s0 + len(name))])
+        cue_span = TextSpan.of(text, [(s0 + len(name) + 1, s0 + len(name) + 1 + len(cue))])
+        speaker = speakers.setdefault(
+            name, Speaker(f"s{len(speakers) + 1}", name, type_, list((roles or {}).get(name, [])))
+        )
+        speaker.mentions.append(source)
+        attributions.append(
+            Attribution(
+                "direct",
+                c,
+                cue_span,
+                source,
+                speaker.ref(),
+                about=[EntityRef("Port Lantern", "GPE")],
+                confidence=0.9,
+            )
+        )
+    return Document(
+        id=doc_id,
+        text=text,
+        url=url,
+        outlet=outlet,
+        published=published,
+        language="en",
+        speakers=list(speakers.values()),
+        attributions=attributions,
+    )
+
+
+def add(store: SQLiteStore, document: Document) -> str:
+    linker = CorpusLinker(store)
+    linked = linker.link(document)
+    store.add_article(linked)
+    return linked.id
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    with SQLiteStore(tmp_path / "corpus.db") as fresh:
+        yield fresh
+
+
+def test_a_new_store_is_migrated_and_reopening_keeps_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with SQLiteStore(path) as store:
+        add(
+            store,
+            article(
+                "a",
+                [("Elena Varga", "PERSON", "said", QUOTE)],
+                outlet="Ledger",
+                published="2026-03-01",
+            ),
+        )
+    with SQLiteStore(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.stats()["articles"] == 1
+
+
+def test_a_newer_or_foreign_file_is_refused(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.db"
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this saidwhat"):
+        SQLiteStore(newer)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="not a saidwhat store"):
+        SQLiteStore(junk)
+    with pytest.raises(NotFoundError, match="saidwhat ingest"):
+        SQLiteStore(tmp_path / "missing.db", readonly=True)
+
+
+def test_stored_article_keeps_text_offsets_and_corpus_speaker_ids(store: SQLiteStore) -> None:
+    doc = article(
+        "a",
+        [("Elena Varga", "PERSON", "said", QUOTE)],
+        outlet="Ledger",
+        published="2026-03-01",
+        url="https://ledger.example/a",
+        roles={"Elena Varga": ["mayor"]},
+    )
+    article_id = add(store, doc)
+    stored, statements, story = store.article(article_id)
+    assert stored.text == doc.text and story == article_id
+    (statement,) = statements
+    content = statement.attribution.content
+    assert content.text == QUOTE == stored.text[content.start : content.end]
+    assert statement.attribution.speaker.name == "Elena Varga"
+    speaker = store.speaker(int(statement.attribution.speaker.id))
+    assert [r.role for r in speaker.roles] == ["mayor"]
+    assert speaker.roles[0].first_seen == "2026-03-01"
+    assert statement.to_dict()["url"] == "https://ledger.example/a"
+    assert [e.name for e in statement.attribution.about] == ["Port Lantern"]
+
+
+def test_same_url_or_same_normalised_text_is_a_duplicate(store: SQLiteStore) -> None:
+    doc = article(
+        "a",
+        [("Elena Varga", "PERSON", "said", QUOTE)],
+        outlet="Ledger",
+        published="2026-03-01",
+        url="https://ledger.example/a",
+    )
+    add(store, doc)
+    with pytest.raises(DuplicateArticle):
+        add(store, doc)
+    linker = CorpusLinker(store)
+    respaced = Document(id="b", text=doc.text.replace("“", '"').replace("”", '"') + "  ")
+    assert store.has_article(url=None, text_key=linker.link(respaced).text_key)
+    assert store.has_article(url="https://ledger.example/a", text_key="other")
+    assert not store.has_article(url="https://ledger.example/b", text_key="other")
+    assert store.stats()["articles"] == 1
+
+
+def test_a_failed_write_leaves_no_half_article(store: SQLiteStore, monkeypatch) -> None:
+    doc = article(
+        "a", [("Elena Varga", "PERSON", "said", QUOTE)], outlet="Ledger", published="2026-03-01"
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store, "_insert_attributions", broken)
+    with pytest.raises(RuntimeError):
+        add(store, doc)
+    for table in ("articles", "speakers", "mentions", "attributions", "articles_fts"):
+        assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+@pytest.fixture
+def corpus(store: SQLiteStore) -> SQLiteStore:
+    """Three outlets report the mayor's quote; one changes a word, one truncates it."""
+    add(
+        store,
+        article(
+            "wire",
+            [
+                ("Elena Varga", "PERSON", "said", QUOTE),
+                (
+                    "Tomas Varga",
+                    "PERSON",
+                    "warned",
+                    "The river will rise faster than the walls we are building",
+                ),
+            ],
+            outlet="Lantern Wire",
+            published="2026-03-02",
+            roles={"Elena Varga": ["mayor"], "Tomas Varga": ["hydrologist"]},
+        ),
+    )
+    add(
+        store,
+        article(
+            "ledger",
+            [("Elena Varga", "PERSON", "told reporters", QUOTE.replace("will not", "cannot"))],
+            outlet="Harbour Ledger",
+            published="2026-03-03",
+            roles={"Elena Varga": ["Mayor"]},
+            lead="Harbour Ledger reports.",
+        ),
+    )
+    # Stored last but published first: the first appearance.
+    add(
+        store,
+        article(
+            "early",
+            [("Varga", "PERSON", "said", QUOTE + " again and again")],
+            outlet="Morning Post",
+            published="2026-03-01",
+            roles={"Varga": ["mayor"]},
+            lead="Morning Post, early edition.",
+        ),
+    )
+    add(
+        store,
+        article(
+            "other",
+            [
+                (
+                    "Port Workers' Union",
+                    "ORG",
+                    "said",
+                    "Nobody asked the crane operators what they think",
+                )
+            ],
+            outlet="Harbour Ledger",
+            published="2026-03-04",
+        ),
+    )
+    return store
+
+
+def test_speakers_link_across_outlets_but_not_two_people_with_one_surname(
+    corpus: SQLiteStore,
+) -> None:
+    names = {s.name: s for s in corpus.speakers()}
+    assert set(names) == {"Elena Varga", "Tomas Varga", "Port Workers' Union"}
+    elena = names["Elena Varga"]
+    assert elena.statements == 3 and elena.articles == 3
+    assert set(elena.aliases) == {"Elena Varga", "Varga"}
+    assert elena.first_seen == "2026-03-01" and elena.last_seen == "2026-03-03"
+    assert names["Tomas Varga"].statements == 1
+
+
+def test_quote_cluster_has_first_appearance_and_word_diffs(corpus: SQLiteStore) -> None:
+    (cluster,) = corpus.clusters()
+    assert [o.outlet for o in cluster.occurrences] == [
+        "Morning Post",
+        "Lantern Wire",
+        "Harbour Ledger",
+    ]
+    assert cluster.first.published == "2026-03-01"
+    changed = [v for v in cluster.variants if v.outlets == ("Harbour Ledger",)]
+    assert ("delete", "will not") in changed[0].diff or ("delete", "will") in changed[0].diff
+    assert ("insert", "cannot") in changed[0].diff
+    assert cluster.to_dict()["outlets"] == 3
+
+
+def test_quote_filters(corpus: SQLiteStore) -> None:
+    def contents(**filters) -> list[str]:
+        return [s.attribution.content.text for s in corpus.quotes(QuoteFilter(**filters))]
+
+    assert len(contents()) == 5
+    assert len(contents(speaker="Elena Varga")) == 3
+    assert len(contents(speaker="varga")) == 4  # an alias search: both Vargas
+    elena = corpus.speakers("Elena")[0].id
+    assert len(contents(speaker=elena)) == 3 == len(contents(speaker=str(elena)))
+    assert contents(q="crane operators") == ["Nobody asked the crane operators what they think"]
+    assert contents(q="cran*") == contents(q="crane")
+    assert contents(q='"; DROP TABLE attributions; --') == []
+    assert len(contents(outlet="ledger")) == 2
+    assert len(contents(since="2026-03-03")) == 2
+    assert len(contents(until="2026-03-01")) == 1
+    assert len(contents(about="lantern")) == 5
+    assert contents(kind="indirect") == []
+    newest = corpus.quotes(limit=2)
+    assert [s.published for s in newest] == ["2026-03-04", "2026-03-03"]
+    assert corpus.quotes(limit=2, offset=4)[0].published == "2026-03-01"
+    with pytest.raises(InputError, match="not a date"):
+        QuoteFilter(since="March")
+    with pytest.raises(InputError, match="kind"):
+        QuoteFilter(kind="rumour")
+
+
+def test_exports_write_every_statement(corpus: SQLiteStore, tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert write_jsonl(corpus.iter_statements(batch=2), out) == 5
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert {"article_id", "outlet", "published", "cluster_id", "speaker"} <= set(records[0])
+    out = io.StringIO()
+    write_csv(corpus.iter_statements(), out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(rows) == 5 and rows[0]["speaker"] == "Elena Varga"
+    assert write_parquet(corpus.iter_statements(), tmp_path / "s.parquet") == 5
+    assert pq.read_table(tmp_path / "s.parquet").num_rows == 5
+
+
+def test_notebook_api_returns_records_and_frames(corpus: SQLiteStore) -> None:
+    with saidwhat.open(corpus.path) as notebook:
+        assert len(notebook.quotes(speaker="Tomas")) == 1
+        frame = notebook.quotes_frame(outlet="Ledger")
+        assert list(frame["outlet"]) == ["Harbour Ledger", "Harbour Ledger"]
+        assert notebook.stats()["quote_clusters"] == 1
