@@ -22,8 +22,17 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# The demo store is rebuilt each time, so the demo shows a first ingest.
+DEMO_DB := saidwhat.db
+
 demo: install
 	$(BIN)/saidwhat extract samples/articles --format table
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/saidwhat ingest samples/corpus --db $(DEMO_DB)
+	$(BIN)/saidwhat stats --db $(DEMO_DB) --format table
+	$(BIN)/saidwhat speakers --db $(DEMO_DB) --limit 8 --format table
+	$(BIN)/saidwhat clusters --db $(DEMO_DB) --limit 2 --format table
+	$(BIN)/saidwhat quotes --db $(DEMO_DB) --speaker Brask --limit 6 --format table
 
 test: install-dev
 	$(BIN)/pytest -q

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import trafilatura
 from trafilatura.settings import Document as Extracted
 from trafilatura.settings import set_date_params
@@ -15,6 +17,14 @@ from saidwhat.model import Document
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 #: What htmldate gives for a page that states only the day (with or without a zone).
 _NO_TIME = ("T00:00:00", "T00:00:00+0000")
+#: The publication-time meta tags, read for the time when htmldate keeps only the day
+#: (it prefers a visible "2026-03-09" to the meta tag's "2026-03-09T08:10:00Z").
+_META_TAG = re.compile(
+    r"<meta\s[^>]*(?:property|name|itemprop)\s*=\s*[\"']"
+    r"(?:article:published_time|og:published_time|datePublished|pubdate)[\"'][^>]*>",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(r"\scontent\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 
 
 def html_to_document(html: str, *, id: str | None = None, path: str | None = None) -> Document:
@@ -37,7 +47,7 @@ def html_to_document(html: str, *, id: str | None = None, path: str | None = Non
         path=path,
         title=extracted.title or None,
         url=extracted.url or None,
-        published=_published(extracted.date),
+        published=_published(extracted.date, html),
         outlet=extracted.sitename or extracted.hostname or None,
         author=extracted.author or None,
         derived_text=True,
@@ -58,8 +68,20 @@ def _extract(html: str) -> Extracted | None:
     return result if isinstance(result, Extracted) else None
 
 
-def _published(found: str | None) -> str | None:
-    """htmldate's date as ISO 8601 in UTC; a page giving only the day keeps only the day."""
-    if not found:
-        return None
-    return found[:10] if found[10:] in _NO_TIME else iso_date(found)
+def _published(found: str | None, html: str) -> str | None:
+    """htmldate's date as ISO 8601 in UTC, with the meta tag's time when it is the same day;
+    a page giving only the day keeps only the day."""
+    if found and found[10:] not in _NO_TIME:
+        return iso_date(found)
+    meta = _meta_published(html)
+    if meta and (not found or meta[:10] == found[:10]):
+        return meta
+    return found[:10] if found else None
+
+
+def _meta_published(html: str) -> str | None:
+    head = html[: html.find("</head>")] if "</head>" in html else html[:20_000]
+    for tag in _META_TAG.finditer(head):
+        if (content := _CONTENT.search(tag.group(0))) and (found := iso_date(content.group(1))):
+            return found
+    return None
