@@ -136,3 +136,31 @@ def test_failures_are_listed_with_reasons_and_set_the_exit_status(tmp_path: Path
 def test_query_commands_on_a_missing_store_fail_in_one_line(tmp_path: Path) -> None:
     code, _, err = run("quotes", "--db", str(tmp_path / "none.db"))
     assert code == 1 and err.count("\n") == 1 and "saidwhat ingest" in err
+
+
+def test_an_article_extraction_fails_on_is_listed_and_not_stored(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from saidwhat import pipeline
+
+    real = pipeline._annotate
+
+    def flaky(nlp, documents, batch_size):
+        if any("BOOM" in d.text for d in documents):
+            raise ValueError("kaboom")
+        return real(nlp, documents, batch_size)
+
+    monkeypatch.setattr(pipeline, "_annotate", flaky)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(synthetic_article(3), encoding="utf-8")
+    (inputs / "bad.txt").write_text(synthetic_article(4) + " BOOM", encoding="utf-8")
+    db = tmp_path / "x.db"
+    code, _, err = run("ingest", str(inputs), "--db", str(db))
+    assert code == 1 and "stored 1 article(s)" in err and "1 failed" in err
+    assert "Traceback" not in err
+    reasons = (tmp_path / "x.db.failures.tsv").read_text(encoding="utf-8")
+    assert "bad.txt\textraction failed (ValueError: kaboom)" in reasons
+    monkeypatch.setattr(pipeline, "_annotate", real)
+    code, _, err = run("ingest", str(inputs), "--db", str(db))
+    assert code == 0 and "stored 1 article(s)" in err and "1 duplicate(s) skipped" in err

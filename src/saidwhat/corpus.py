@@ -86,6 +86,11 @@ def ingest(
                 yield item
 
     for document in extract_many(fresh(), n_process=jobs):
+        if document.error:
+            # Not stored, so a rerun (e.g. with a fixed saidwhat) tries it again.
+            summary.failures.append((document.path or document.id, document.error))
+            report(FAILED)
+            continue
         linked = linker.link(document, attributed=document.language in LANGUAGES)
         try:
             new_clusters = store.add_article(linked)

@@ -124,6 +124,8 @@ class Document:
     attributions: list[Attribution] = field(default_factory=list)
     #: True when ``text`` was derived (e.g. extracted from HTML), so callers need it to use offsets.
     derived_text: bool = False
+    #: Why extraction failed on this document (then it has no statements); None when it ran.
+    error: str | None = None
 
     @property
     def text_sha256(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,8 @@ from saidwhat.chunks import CHUNK_CHARS, join_results, split_text
 from saidwhat.ingest.language import detect_language
 from saidwhat.model import Attribution, Document, Speaker
 from saidwhat.parse import DEFAULT_MODEL, load_pipeline
+
+logger = logging.getLogger(__name__)
 
 #: Languages the engine reads (the English model and the tagger trained on English news).
 LANGUAGES = frozenset({"en"})
@@ -33,21 +36,39 @@ def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[
     """Run the pipeline over ``documents``; long texts go through in chunks.
 
     Documents in a language the engine does not read keep their language and get no
-    statements.
+    statements. If the batch fails, each document is retried alone, and one that
+    still fails comes back with ``error`` set: one bad article never stops a corpus.
     """
     documents = [
         d if d.language else replace(d, language=detect_language(d.text)) for d in documents
     ]
     readable = [d for d in documents if d.language in LANGUAGES]
-    jobs = [split_text(d.text, CHUNK_CHARS) for d in readable]
+    try:
+        done = _annotate(nlp, readable, batch_size)
+    except Exception:  # a bug or a pathological text: isolate it, document by document
+        done = {}
+        for document in readable:
+            try:
+                done |= _annotate(nlp, [document], 1)
+            except Exception as exc:  # reported on the document, never raised
+                logger.debug("%s: extraction failed", document.id, exc_info=True)
+                done[id(document)] = replace(
+                    document, error=f"extraction failed ({type(exc).__name__}: {exc})"
+                )
+    return [done.get(id(d), d) for d in documents]
+
+
+def _annotate(nlp: Language, documents: list[Document], batch_size: int) -> dict[int, Document]:
+    """Each document with its speakers and attributions, keyed by ``id(document)``."""
+    jobs = [split_text(d.text, CHUNK_CHARS) for d in documents]
     texts = (chunk for chunks in jobs for _, chunk in chunks)
     docs = iter(nlp.pipe(texts, batch_size=batch_size))
     done: dict[int, Document] = {}
-    for document, chunks in zip(readable, jobs, strict=True):
+    for document, chunks in zip(documents, jobs, strict=True):
         parts = [(offset, *_results(next(docs))) for offset, _ in chunks]
         speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
         done[id(document)] = replace(document, speakers=speakers, attributions=attributions)
-    return [done.get(id(d), d) for d in documents]
+    return done
 
 
 def _results(doc: Doc) -> tuple[list[Speaker], list[Attribution]]:

@@ -80,11 +80,11 @@ def extract(
         raise click.UsageError("--id needs a single input (one file, or -)")
     write = _WRITERS[format_ or ("table" if sys.stdout.isatty() else "jsonl")]
 
-    failures: list[InputFailure] = []
+    failures: list[str] = []
     inputs = iter_inputs(paths, max_bytes=max_bytes, stdin=stdin)
     documents = _readable(inputs, failures, doc_id)
     try:
-        write(extract_many(documents, n_process=n_process))
+        write(_extracted(extract_many(documents, n_process=n_process), failures))
     except SaidwhatError as exc:
         fail(str(exc))
     except BrokenPipeError:
@@ -125,7 +125,7 @@ def polnear(directory: Path, limit: int | None, format_: str, n_process: int) ->
 
 
 def _readable(
-    inputs: Iterable[Document | InputFailure], failures: list[InputFailure], doc_id: str | None
+    inputs: Iterable[Document | InputFailure], failures: list[str], doc_id: str | None
 ) -> Iterator[Document]:
     """The documents of ``inputs``; each failure is reported on stderr and kept in ``failures``."""
     for item in inputs:
@@ -133,11 +133,22 @@ def _readable(
             too_large = isinstance(item.error, TooLargeError)
             hint = " (raise the limit with --max-bytes)" if too_large else ""
             click.echo(f"saidwhat: error: {item.message}, skipped{hint}", err=True)
-            failures.append(item)
+            failures.append(item.message)
             continue
         if doc_id is not None:
             item.id = doc_id
         yield item
+
+
+def _extracted(documents: Iterable[Document], failures: list[str]) -> Iterator[Document]:
+    """The documents extraction ran on; one it failed on is reported and kept in ``failures``."""
+    for document in documents:
+        if document.error:
+            message = f"{document.path or document.id}: {document.error}"
+            click.echo(f"saidwhat: error: {message}, skipped", err=True)
+            failures.append(message)
+        else:
+            yield document
 
 
 def _write_jsonl(documents: Iterable[Document]) -> None:
