@@ -41,6 +41,12 @@ from saidwhat.link.linker import CorpusLinker  # noqa: E402
 from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan  # noqa: E402
 from saidwhat.store import QuoteFilter, SQLiteStore  # noqa: E402
 
+
+def words(text: str) -> tuple[str, ...]:
+    """The space-separated words of ``text``."""
+    return tuple(text.split())
+
+
 #: The latency goal of the issue, in milliseconds (p95).
 GOAL_MS = 50.0
 OUTLETS = (
@@ -53,15 +59,15 @@ OUTLETS = (
     ("NPR", 1),
     ("France 24", 1),
 )
-FIRST = (
+FIRST = words(
     "Anna Maria Jonas Helena Daniel Sofia Omar Leila Pavel Irina Kenji Yuki Carlos Lucia "
     "Ahmed Fatima Thomas Clara Mateo Elena Samuel Nadia Viktor Olga Rahul Priya Tariq Amara "
     "Felix Ingrid Jorge Beatriz Hassan Mariam Lars Astrid Wei Mei Kwame Abena"
-).split()
-SYLLABLES = (
+)
+SYLLABLES = words(
     "ka ro va len mar sto bri dan vel tor ni sa ber lin go mez an ski ha ru fer ta mon del "
     "vik por lu cas bra sk ov it na mi zu ra ke"
-).split()
+)
 ROLES = (
     "foreign minister",
     "defense minister",
@@ -80,14 +86,14 @@ ROLES = (
     "police chief",
     "professor of economics",
 )
-ORG_WORDS = (
+ORG_WORDS = words(
     "Institute Council Ministry Agency Alliance Federation Commission Bank Union Foundation"
-).split()
-PLACES = (
+)
+PLACES = words(
     "Ukraine Russia China India Brazil Nigeria Kenya Mexico Germany France Japan Iran Israel "
     "Gaza Syria Turkey Poland Canada Egypt Ethiopia Sudan Venezuela Pakistan Indonesia "
     "Argentina Colombia Chile Peru Vietnam Philippines Australia Spain Italy Greece Norway"
-).split()
+)
 ORGS_ABOUT = (
     "NATO",
     "the United Nations",
@@ -102,7 +108,7 @@ ORGS_ABOUT = (
     "Congress",
     "the Pentagon",
 )
-VOCAB = (
+VOCAB = words(
     "we will not accept any deal that leaves our workers behind the government must act now "
     "to protect families from rising prices this is a historic day for our country people "
     "deserve better than empty promises and we are ready to talk but not under threat our "
@@ -118,7 +124,7 @@ VOCAB = (
     "election was free and fair according to observers the new law threatens press "
     "freedom and must be withdrawn refugees are fleeing violence and need protection "
     "markets reacted calmly to the decision of the central bank"
-).split()
+)
 VERBS = ("said", "told reporters", "said in a statement", "told lawmakers", "wrote on X")
 INDIRECT = (
     "the talks would resume next week",
@@ -363,7 +369,7 @@ def queries(store: SQLiteStore, rng: random.Random) -> dict[str, Callable[[], An
         )
     ]
     outlets = [o for o, _ in OUTLETS]
-    words = sorted(set(VOCAB) - {"a", "the", "to", "and", "of", "is", "we", "our"})
+    terms = sorted(set(VOCAB) - {"a", "the", "to", "and", "of", "is", "we", "our"})
 
     def window(days: int) -> tuple[str, str]:
         since = date(2025, 1, 1) + timedelta(days=rng.randrange(365 - days))
@@ -376,22 +382,20 @@ def queries(store: SQLiteStore, rng: random.Random) -> dict[str, Callable[[], An
     def combined() -> QuoteFilter:
         since, until = window(180)
         return QuoteFilter(
-            speaker=rng.choice(quoted), kind="direct", q=rng.choice(words), since=since, until=until
+            speaker=rng.choice(quoted), kind="direct", q=rng.choice(terms), since=since, until=until
         )
 
     return {
         "quotes(speaker=name)": lambda: store.quotes(QuoteFilter(speaker=rng.choice(names))),
         "quotes(speaker=id)": lambda: store.quotes(QuoteFilter(speaker=rng.choice(speakers)[0])),
         "quotes(q=words)": lambda: store.quotes(
-            QuoteFilter(q=" ".join(rng.sample(words, rng.choice((1, 2)))))
+            QuoteFilter(q=" ".join(rng.sample(terms, rng.choice((1, 2)))))
         ),
         "quotes(about=name)": lambda: store.quotes(QuoteFilter(about=rng.choice(about))),
         "quotes(outlet, since, until)": lambda: store.quotes(period_filter()),
         "quotes(speaker, kind, q, since, until)": lambda: store.quotes(combined()),
         "quotes() newest first": lambda: store.quotes(),
-        "quotes() page at offset 50-5000": lambda: store.quotes(
-            offset=50 * rng.randint(1, 100)
-        ),
+        "quotes() page at offset 50-5000": lambda: store.quotes(offset=50 * rng.randint(1, 100)),
         "speakers(query)": lambda: store.speakers(rng.choice(surnames)[: rng.randint(3, 5)]),
         "speakers() most quoted": lambda: store.speakers(),
         "speaker(id)": lambda: store.speaker(rng.choice(speakers)[0]),
@@ -402,7 +406,7 @@ def queries(store: SQLiteStore, rng: random.Random) -> dict[str, Callable[[], An
         "count_quotes(speaker=name)": lambda: store.count_quotes(
             QuoteFilter(speaker=rng.choice(names))
         ),
-        "count_quotes(q=word)": lambda: store.count_quotes(QuoteFilter(q=rng.choice(words))),
+        "count_quotes(q=word)": lambda: store.count_quotes(QuoteFilter(q=rng.choice(terms))),
         "count_quotes(outlet, since, until)": lambda: store.count_quotes(period_filter()),
         "count_quotes()": lambda: store.count_quotes(),
     }
@@ -470,7 +474,9 @@ def table(results: list[Timing]) -> str:
 
 
 def store_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+    """The size of the store file with its WAL files, if any."""
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    return sum(p.stat().st_size for p in files if p.is_file())
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -483,6 +489,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", nargs="+", help="time only queries whose name contains these")
+    parser.add_argument("--build-only", action="store_true", help="build the store, time nothing")
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
@@ -493,11 +500,17 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="saidwhat-query-") as tmp:
         path = args.db or Path(tmp) / "corpus.db"
         built: dict[str, float] = {}
+        # The build figures are kept beside the store, to report them when it is reused.
+        record = path.with_name(path.name + ".build.json")
         if path.exists():
             print(f"reusing {path}", file=sys.stderr)
+            if record.exists():
+                built = json.loads(record.read_text(encoding="utf-8"))
         else:
             print(f"building {path} with {args.statements:,} statements", file=sys.stderr)
             built = build(path, args.statements, args.seed)
+            if args.db:
+                record.write_text(json.dumps(built) + "\n", encoding="utf-8")
         with SQLiteStore(path, readonly=True) as store:
             stats = store.stats()
         size = store_bytes(path)
@@ -508,6 +521,8 @@ def main(argv: list[str] | None = None) -> None:
             + (f"; built in {built['build_seconds']:.0f} s" if built else ""),
             file=sys.stderr,
         )
+        if args.build_only:
+            return
         results = time_queries(path, args)
     print(
         f"\n{info['date']}, commit {info['commit']}, {info['cpu']} ({info['cores']} cores), "

@@ -253,6 +253,17 @@ def test_speakers_link_across_outlets_but_not_two_people_with_one_surname(
     assert names["Tomas Varga"].statements == 1
 
 
+def test_speaker_profile_counts_months_outlets_and_topics(corpus: SQLiteStore) -> None:
+    elena = corpus.speakers("Elena")[0]
+    profile = corpus.speaker_profile(elena.id)
+    assert profile.by_month == [("2026-03", 3)]
+    assert dict(profile.outlets) == {"Lantern Wire": 1, "Harbour Ledger": 1, "Morning Post": 1}
+    assert profile.about == [("Port Lantern", "GPE", 3)]
+    assert profile.to_dict()["by_month"] == [{"month": "2026-03", "statements": 3}]
+    with pytest.raises(NotFoundError):
+        corpus.speaker_profile(9999)
+
+
 def test_quote_cluster_has_first_appearance_and_word_diffs(corpus: SQLiteStore) -> None:
     (cluster,) = corpus.clusters()
     assert [o.outlet for o in cluster.occurrences] == [

@@ -66,22 +66,38 @@ def ingest(
     *,
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    on_article: Callable[[str], None] | None = None,
+    on_article: Callable[[str, str], None] | None = None,
 ) -> IngestSummary:
-    """Add the articles of ``paths`` to ``store``; ``on_article`` hears each outcome."""
+    """Add the articles of ``paths`` to ``store``.
+
+    ``on_article(outcome, key)`` hears each outcome (``STORED`` with the new article's
+    id; ``DUPLICATE`` or ``FAILED`` with the input's id or location).
+    """
+    items = iter_articles(paths, max_bytes=max_bytes)
+    return ingest_documents(items, store, jobs=jobs, on_article=on_article)
+
+
+def ingest_documents(
+    items: Iterable[Document | InputFailure],
+    store: SQLiteStore,
+    *,
+    jobs: int = 1,
+    on_article: Callable[[str, str], None] | None = None,
+) -> IngestSummary:
+    """Add already-read articles (or the failures to read them) to ``store``."""
     summary = IngestSummary()
-    report = on_article or (lambda outcome: None)
+    report = on_article or (lambda outcome, key: None)
     linker = CorpusLinker(store)
 
     def fresh() -> Iterator[Document]:
-        for item in iter_articles(paths, max_bytes=max_bytes):
+        for item in items:
             if isinstance(item, InputFailure):
                 reason = item.message.removeprefix(f"{item.path}: ")
                 summary.failures.append((item.path, reason))
-                report(FAILED)
+                report(FAILED, item.path)
             elif store.has_article(url=item.url, text_key=text_key(item.text)):
                 summary.duplicates += 1
-                report(DUPLICATE)
+                report(DUPLICATE, item.id)
             else:
                 yield item
 
@@ -89,7 +105,7 @@ def ingest(
         if document.error:
             # Not stored, so a rerun (e.g. with a fixed saidwhat) tries it again.
             summary.failures.append((document.path or document.id, document.error))
-            report(FAILED)
+            report(FAILED, document.path or document.id)
             continue
         linked = linker.link(document, attributed=document.language in LANGUAGES)
         try:
@@ -97,7 +113,7 @@ def ingest(
         except DuplicateArticle:
             # The same article twice in one run: the first was not stored when the second was read.
             summary.duplicates += 1
-            report(DUPLICATE)
+            report(DUPLICATE, document.id)
             continue
         linker.committed(linked, new_clusters)
         summary.stored += 1
@@ -106,5 +122,5 @@ def ingest(
             summary.near_duplicates += 1
         if not linked.attributed:
             summary.not_attributed[document.language or "unknown"] += 1
-        report(STORED)
+        report(STORED, linked.id)
     return summary

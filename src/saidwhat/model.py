@@ -339,3 +339,24 @@ class LinkedArticle:
     quotes: list[LinkedQuote | None] = field(default_factory=list)
     #: Per attribution, in order: the name keys of its ``about`` entities.
     about_keys: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SpeakerProfile:
+    """A speaker's activity: statements per month, the outlets quoting them, their topics."""
+
+    speaker: CorpusSpeaker
+    #: ``(YYYY-MM, statements)``, oldest first; undated statements are not counted.
+    by_month: list[tuple[str, int]] = field(default_factory=list)
+    #: ``(outlet, statements)``, most first.
+    outlets: list[tuple[str, int]] = field(default_factory=list)
+    #: ``(name, type, statements)`` of what their statements are about, most first.
+    about: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.speaker.to_dict(),
+            "by_month": [{"month": m, "statements": n} for m, n in self.by_month],
+            "outlets": [{"outlet": o, "statements": n} for o, n in self.outlets],
+            "about": [{"name": a, "type": t, "statements": n} for a, t, n in self.about],
+        }

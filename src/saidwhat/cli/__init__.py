@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from saidwhat.cli import corpus
+from saidwhat.cli import corpus, serve
 from saidwhat.cli.common import ByteSize, configure_logging, fail, quiet_broken_pipe, row
 from saidwhat.errors import SaidwhatError, TooLargeError
 from saidwhat.evaluate import evaluate_polnear
@@ -206,5 +206,5 @@ def _cells(attribution: Attribution) -> list[str]:
     return [speaker, attribution.kind, cue, attribution.content.text]
 
 
-for _command in corpus.COMMANDS:
+for _command in (*corpus.COMMANDS, serve.serve):
     main.add_command(_command)

@@ -98,7 +98,7 @@ def ingest_command(
         with tqdm(total=total, unit="doc", disable=not interactive, dynamic_ncols=True) as bar:
             errors = 0
 
-            def progress(outcome: str) -> None:
+            def progress(outcome: str, key: str) -> None:
                 nonlocal errors
                 errors += outcome == FAILED
                 bar.set_postfix(errors=errors, refresh=False)

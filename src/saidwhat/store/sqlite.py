@@ -27,6 +27,7 @@ from saidwhat.model import (
     QuoteVariant,
     RoleSeen,
     Speaker,
+    SpeakerProfile,
     Statement,
     TextSpan,
 )
@@ -415,6 +416,30 @@ class SQLiteStore:
             first_seen=first,
             last_seen=last,
         )
+
+    def speaker_profile(self, speaker_id: int, *, top: int = 10) -> SpeakerProfile:
+        """A speaker with statements per month, the outlets quoting them and their topics."""
+        speaker = self.speaker(speaker_id)
+        by_month = self.conn.execute(
+            """SELECT substr(r.published, 1, 7) AS month, count(*) FROM attributions a
+               JOIN articles r ON r.id = a.article_id
+               WHERE a.speaker_id = ? AND r.published IS NOT NULL
+               GROUP BY month ORDER BY month""",
+            (speaker_id,),
+        ).fetchall()
+        outlets = self.conn.execute(
+            """SELECT coalesce(r.outlet, '?'), count(*) AS n FROM attributions a
+               JOIN articles r ON r.id = a.article_id WHERE a.speaker_id = ?
+               GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?""",
+            (speaker_id, top),
+        ).fetchall()
+        about = self.conn.execute(
+            """SELECT min(b.name), min(b.type), count(DISTINCT b.attribution_id) AS n
+               FROM about b JOIN attributions a ON a.id = b.attribution_id
+               WHERE a.speaker_id = ? GROUP BY b.key ORDER BY n DESC, 1 LIMIT ?""",
+            (speaker_id, top),
+        ).fetchall()
+        return SpeakerProfile(speaker, by_month, outlets, about)
 
     def article(self, article_id: str) -> tuple[Document, list[Statement], str]:
         """The stored article (its text and metadata), its statements, and its story id."""

@@ -1,0 +1,46 @@
+"""``saidwhat serve``: the web app and JSON API over a store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from saidwhat.cli.common import fail
+from saidwhat.errors import SaidwhatError
+from saidwhat.store import DEFAULT_DB, SQLiteStore
+
+#: The environment variable that may hold the write token (kept out of the process list).
+TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
+
+
+@click.command()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="SAIDWHAT_DB",
+    help="The store file (also $SAIDWHAT_DB).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--write-token",
+    envvar=TOKEN_VARIABLE,
+    help=f"Allow POST /api/articles with this bearer token (also ${TOKEN_VARIABLE}).",
+)
+def serve(db: Path, host: str, port: int, write_token: str | None) -> None:
+    """Serve the store: web pages at /, JSON API at /api, its docs at /docs."""
+    import uvicorn  # imported here: only this command needs it
+
+    from saidwhat.serve import ServeSettings, create_app
+
+    try:
+        # A writable server may start on a new store; a read-only one needs an existing one.
+        SQLiteStore(db, readonly=write_token is None).close()
+    except SaidwhatError as exc:
+        fail(str(exc))
+    app = create_app(ServeSettings(db=db, write_token=write_token))
+    click.echo(f"saidwhat: serving {db} at http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,20 @@
+"""What a server is started with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Largest request body accepted (an article to extract or store), in bytes.
+MAX_BODY_BYTES = 2_000_000
+#: Largest page of results an API client may ask for.
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServeSettings:
+    """The store to serve and the token that allows adding articles (None: read-only)."""
+
+    db: Path
+    write_token: str | None = None
+    max_body_bytes: int = MAX_BODY_BYTES

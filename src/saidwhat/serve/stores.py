@@ -1,0 +1,39 @@
+"""Store connections for request handlers: a reader per thread, one writer behind a lock.
+
+SQLite connections are not shared between threads; FastAPI runs plain ``def``
+handlers in a thread pool, so each worker thread opens its own read-only
+connection once. Writes (``POST /api/articles``) go through a single writer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from saidwhat.store import SQLiteStore
+
+
+class StoreAccess:
+    """Per-thread readers and one locked writer over the store at ``db``."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._writer: SQLiteStore | None = None
+
+    def reader(self) -> SQLiteStore:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = SQLiteStore(self.db, readonly=True)
+        return store
+
+    @contextmanager
+    def writer(self) -> Iterator[SQLiteStore]:
+        """The writer, held by one request at a time."""
+        with self._write_lock:
+            if self._writer is None:
+                self._writer = SQLiteStore(self.db)
+            yield self._writer
