@@ -162,7 +162,7 @@ def child_ingest(args: argparse.Namespace) -> dict[str, object]:
     samples: list[tuple[int, float]] = []
     stored = 0
 
-    def on_article(outcome: str) -> None:
+    def on_article(outcome: str, *_: object) -> None:
         nonlocal stored
         if outcome == STORED:
             stored += 1

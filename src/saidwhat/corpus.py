@@ -83,11 +83,16 @@ def ingest_documents(
     *,
     jobs: int = 1,
     on_article: Callable[[str, str], None] | None = None,
+    linker: CorpusLinker | None = None,
 ) -> IngestSummary:
-    """Add already-read articles (or the failures to read them) to ``store``."""
+    """Add already-read articles (or the failures to read them) to ``store``.
+
+    ``linker`` is one kept from an earlier call on the same store (building one loads
+    the corpus's indexes).
+    """
     summary = IngestSummary()
     report = on_article or (lambda outcome, key: None)
-    linker = CorpusLinker(store)
+    linker = linker or CorpusLinker(store)
 
     def fresh() -> Iterator[Document]:
         for item in items:

@@ -72,9 +72,18 @@ def _document(line: bytes | None, *, id: str, path: str, max_bytes: int) -> Docu
         raise InputError(f"not JSON ({exc})") from None
     if not isinstance(record, dict):
         raise InputError(f"not a JSON object (a JSON {type(record).__name__})")
+    return document_from_record(record, id=id, path=path)
+
+
+def document_from_record(record: dict[str, Any], *, id: str | None, path: str | None) -> Document:
+    """The article of an export record (``text`` or ``html``, and optional metadata).
+
+    ``id`` is used when the record has none (None: a hash of the text). Raises
+    ``InputError``.
+    """
     text, html = record.get("text"), record.get("html")
     if isinstance(text, str) and text.strip():
-        document = Document(id=id, text=text, path=path)
+        document = Document(id=id or "", text=text, path=path)
     elif isinstance(html, str) and html.strip():
         document = html_to_document(html, id=id, path=path)
     else:
@@ -82,6 +91,7 @@ def _document(line: bytes | None, *, id: str, path: str, max_bytes: int) -> Docu
     given_id = record.get("id")
     if isinstance(given_id, str | int) and not isinstance(given_id, bool) and str(given_id):
         document.id = str(given_id)
+    document.id = document.id or document.text_sha256[:16]
     document.url = non_blank(record.get("url")) or document.url
     document.title = non_blank(record.get("title")) or document.title
     document.published = iso_date(record.get("published")) or document.published

@@ -21,17 +21,6 @@ from saidwhat.serve.stores import StoreAccess
 
 STATIC = Path(__file__).parent / "static"
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
-        "frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
-
 
 def create_app(settings: ServeSettings) -> FastAPI:
     """The app serving the store at ``settings.db``."""
@@ -100,7 +89,8 @@ class _Guard:
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                headers = errors.SECURITY_HEADERS.items()
+                extra = [(k.lower().encode(), v.encode()) for k, v in headers]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
@@ -118,7 +108,7 @@ class _Guard:
     async def _secured_send(
         self, response: Response, scope: Scope, receive: Receive, send: Send
     ) -> None:
-        for key, value in SECURITY_HEADERS.items():
+        for key, value in errors.SECURITY_HEADERS.items():
             response.headers[key] = value
         await response(scope, receive, send)
 

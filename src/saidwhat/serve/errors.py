@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from saidwhat.errors import (
     InputError,
+    ModelError,
     NotFoundError,
     SaidwhatError,
     StoreError,
@@ -24,7 +25,24 @@ from saidwhat.errors import (
 logger = logging.getLogger(__name__)
 
 #: Status codes for saidwhat's own errors; the first matching class wins.
-STATUS = ((TooLargeError, 413), (InputError, 400), (NotFoundError, 404), (StoreError, 503))
+STATUS = (
+    (TooLargeError, 413),
+    (InputError, 400),
+    (NotFoundError, 404),
+    (StoreError, 503),
+    (ModelError, 503),
+)
+#: Sent with every response (``app.py`` adds them; 500s get them here).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
 
 def error_response(request: Request, status: int, message: str) -> Response:
@@ -41,7 +59,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code, str(exc.detail))
+        response = error_response(request, exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # e.g. WWW-Authenticate on a 401
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -58,4 +78,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def failed(request: Request, exc: Exception) -> Response:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return error_response(request, 500, "internal error")
+        response = error_response(request, 500, "internal error")
+        # This handler runs outside the app's middleware, so it adds the headers itself.
+        response.headers.update(SECURITY_HEADERS)
+        return response

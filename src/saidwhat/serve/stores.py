@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from saidwhat.link.linker import CorpusLinker
 from saidwhat.store import SQLiteStore
 
 
@@ -23,6 +24,7 @@ class StoreAccess:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._writer: SQLiteStore | None = None
+        self._linker: CorpusLinker | None = None
 
     def reader(self) -> SQLiteStore:
         store = getattr(self._local, "store", None)
@@ -31,9 +33,12 @@ class StoreAccess:
         return store
 
     @contextmanager
-    def writer(self) -> Iterator[SQLiteStore]:
-        """The writer, held by one request at a time."""
+    def writer(self) -> Iterator[tuple[SQLiteStore, CorpusLinker]]:
+        """The writer and its linker (built once: it loads the corpus's indexes), held by
+        one request at a time. Articles another process adds meanwhile are deduplicated by
+        the store but not linked to until the server restarts."""
         with self._write_lock:
             if self._writer is None:
                 self._writer = SQLiteStore(self.db)
-            yield self._writer
+                self._linker = CorpusLinker(self._writer)
+            yield self._writer, self._linker

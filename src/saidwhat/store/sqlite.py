@@ -361,14 +361,7 @@ class SQLiteStore:
         self, query: str | None = None, *, limit: int = 50, offset: int = 0
     ) -> list[CorpusSpeaker]:
         """Corpus speakers (whose name or an alias contains ``query``), most quoted first."""
-        params: list[Any] = []
-        where = ""
-        if query:
-            where = (
-                "WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?)"
-                " OR s.name LIKE ?"
-            )
-            params += [f"%{query}%", f"%{query}%"]
+        where, params = _speaker_where(query)
         rows = self.conn.execute(
             f"""SELECT s.id, count(a.id) AS n FROM speakers s
                 LEFT JOIN attributions a ON a.speaker_id = s.id {where}
@@ -376,6 +369,11 @@ class SQLiteStore:
             (*params, limit, offset),
         ).fetchall()
         return [self.speaker(row[0]) for row in rows]
+
+    def count_speakers(self, query: str | None = None) -> int:
+        """How many corpus speakers ``speakers(query)`` pages through."""
+        where, params = _speaker_where(query)
+        return self.conn.execute(f"SELECT count(*) FROM speakers s {where}", params).fetchone()[0]
 
     def speaker(self, speaker_id: int) -> CorpusSpeaker:
         """One corpus speaker with aliases, roles (with dates), counts, first and last seen."""
@@ -573,6 +571,16 @@ class SQLiteStore:
 
     def _scalar(self, sql: str) -> Any:
         return self.conn.execute(sql).fetchone()[0]
+
+
+def _speaker_where(query: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``s`` speakers) matching ``query`` in the name or an alias."""
+    if not query:
+        return "", []
+    where = (
+        "WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?) OR s.name LIKE ?"
+    )
+    return where, [f"%{query}%", f"%{query}%"]
 
 
 def _text(span: TextSpan | None) -> str | None:
