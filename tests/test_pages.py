@@ -454,7 +454,13 @@ def test_speaker_page(client: TestClient, corpus: Corpus) -> None:
     (svg,) = page.all("svg", id="timeline")
     assert svg["role"] == "img"
     months = [(a["data-month"], int(a["data-count"])) for a in page.has_class("g", "month")]
-    assert months == [("2026-01", 1), ("2026-02", 0), ("2026-03", 1), ("2026-04", 0), ("2026-05", 1)]
+    assert months == [
+        ("2026-01", 1),
+        ("2026-02", 0),
+        ("2026-03", 1),
+        ("2026-04", 0),
+        ("2026-05", 1),
+    ]
     bars = page.has_class("rect", "bar")
     assert len(bars) == 5 and float(bars[0]["height"]) > 0 and float(bars[1]["height"]) == 0
 
@@ -601,7 +607,9 @@ def test_cluster_page_shows_first_appearance_occurrences_and_word_diffs(
     assert occurrences.index("Morning Post") < occurrences.index("Lantern Wire")
     assert occurrences.index("Lantern Wire") < occurrences.index("Harbour Ledger")
     for name in ("early", "wire", "ledger"):
-        assert [a for a in page.all("a") if a["href"].startswith(f"/articles/{corpus.articles[name]}#")]
+        assert [
+            a for a in page.all("a") if a["href"].startswith(f"/articles/{corpus.articles[name]}#")
+        ]
     assert page.all("a", href=f"/speakers/{corpus.speakers['Elena Varga']}")
     assert "<ins>cannot</ins>" in html
     assert re.search(r"<del>(will not|will|not)</del>", html)

@@ -34,7 +34,9 @@ LINKED_TYPES = frozenset({"PERSON", "ORG", "GPE"})
 _PRONOUNS = frozenset(
     {"he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "its", "i", "we"}
 )
-_NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "bin", "al", "la", "le", "del"})
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "van", "von", "der", "bin", "al", "la", "le", "del", "of", "for", "and", "the"}
+)
 
 
 class LinkerStore(Protocol):
@@ -102,8 +104,11 @@ class CorpusLinker:
             context=context,
         )
         corpus_id = link_speaker(evidence, self.store.speaker_candidates(lookup_keys(evidence)))
-        names = dict.fromkeys([speaker.name, *(m.text for m in speaker.mentions)])
-        aliases = tuple(a for a in names if _is_name(a))
+        # The resolver's name is always an alias; mentions count when they read as names.
+        names = dict.fromkeys(
+            [speaker.name, *(m.text for m in speaker.mentions if _is_name(m.text))]
+        )
+        aliases = tuple(names)
         record = KnownSpeaker(0, speaker.name, speaker.type, set(aliases), set(), set())
         return LinkedSpeaker(
             speaker=speaker,

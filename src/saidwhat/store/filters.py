@@ -59,10 +59,11 @@ class QuoteFilter:
             params.append(int(speaker))
         elif speaker:
             clauses.append(
-                "(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?)"
+                "(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?"
+                " UNION SELECT id FROM speakers WHERE name LIKE ?)"
                 " OR (a.speaker_id IS NULL AND a.speaker_name LIKE ?))"
             )
-            params += [f"%{speaker}%"] * 2
+            params += [f"%{speaker}%"] * 3
         if self.about:
             clauses.append("a.id IN (SELECT attribution_id FROM about WHERE name LIKE ?)")
             params.append(f"%{self.about}%")
