@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev demo test lint clean
+.PHONY: install install-dev demo serve test lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,22 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# The browser tests (tests/test_browser.py) drive Debian's chromium through Playwright
+# (`playwright install` cannot download browsers everywhere). Installed only when missing:
+# as root with apt-get, otherwise through sudo if there is one.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
+	  echo "chromium is missing: install it as root (apt-get install chromium), then rerun make" >&2; \
+	  exit 1; \
+	fi
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
+
 # The demo store is rebuilt each time, so the demo shows a first ingest.
 DEMO_DB := saidwhat.db
 
@@ -33,8 +49,15 @@ demo: install
 	$(BIN)/saidwhat speakers --db $(DEMO_DB) --limit 8 --format table
 	$(BIN)/saidwhat clusters --db $(DEMO_DB) --limit 2 --format table
 	$(BIN)/saidwhat quotes --db $(DEMO_DB) --speaker Brask --limit 6 --format table
+	@echo
+	@echo "Explore the demo corpus in a browser: make serve, then open http://127.0.0.1:8000/"
 
-test: install-dev
+# The web app over the demo store (built by `make demo`).
+serve: install
+	@test -f $(DEMO_DB) || $(MAKE) demo
+	$(BIN)/saidwhat serve --db $(DEMO_DB)
+
+test: install-dev $(CHROMIUM)
 	$(BIN)/pytest -q
 
 lint: install-dev
