@@ -264,6 +264,55 @@ def test_speaker_profile_counts_months_outlets_and_topics(corpus: SQLiteStore) -
         corpus.speaker_profile(9999)
 
 
+def test_running_totals_match_a_recount(corpus: SQLiteStore) -> None:
+    recount = corpus.conn.execute(
+        """SELECT s.id, count(a.id), count(DISTINCT a.article_id), min(r.published),
+                  max(r.published)
+           FROM speakers s JOIN attributions a ON a.speaker_id = s.id
+           JOIN articles r ON r.id = a.article_id GROUP BY s.id ORDER BY s.id"""
+    ).fetchall()
+    totals = corpus.conn.execute(
+        "SELECT id, statements, articles, first_seen, last_seen FROM speakers ORDER BY id"
+    ).fetchall()
+    assert totals == recount
+    clusters = corpus.conn.execute(
+        """SELECT c.id, c.articles, c.first_published, count(DISTINCT a.article_id),
+                  min(r.published)
+           FROM quote_clusters c JOIN attributions a ON a.cluster_id = c.id
+           JOIN articles r ON r.id = a.article_id GROUP BY c.id"""
+    ).fetchall()
+    assert clusters and all(row[1:3] == row[3:5] for row in clusters)
+
+
+def test_a_store_made_before_the_running_totals_gets_them_when_opened(tmp_path: Path) -> None:
+    from saidwhat.store import migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(migrations.MIGRATIONS[0] + migrations.MIGRATIONS[1])
+    conn.execute("PRAGMA user_version = 2")
+    conn.executescript(
+        """INSERT INTO articles (id, text_key, text, signature, story_id, attributed, published)
+           VALUES ('a1', 'k1', 'x', x'00', 'a1', 1, '2026-01-02'),
+                  ('a2', 'k2', 'y', x'00', 'a2', 1, '2026-01-05');
+           INSERT INTO speakers (id, name, type) VALUES (1, 'Elena Varga', 'PERSON');
+           INSERT INTO quote_clusters (id, text) VALUES (7, 'q');
+           INSERT INTO attributions (article_id, kind, content, content_spans, speaker_id,
+                                     confidence, cluster_id, quote)
+           VALUES ('a1', 'direct', 'c', '[[0, 1]]', 1, 0.9, 7, 'we will hold the line here'),
+                  ('a2', 'direct', 'c', '[[0, 1]]', 1, 0.9, 7, 'we will hold the line here'),
+                  ('a2', 'indirect', 'd', '[[0, 1]]', 1, 0.9, NULL, NULL);"""
+    )
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as store:
+        speaker = store.speaker(1)
+        assert (speaker.statements, speaker.articles) == (3, 2)
+        assert (speaker.first_seen, speaker.last_seen) == ("2026-01-02", "2026-01-05")
+        (cluster,) = store.clusters()
+        assert (cluster.id, cluster.size) == (7, 2)
+
+
 def test_quote_cluster_has_first_appearance_and_word_diffs(corpus: SQLiteStore) -> None:
     (cluster,) = corpus.clusters()
     assert [o.outlet for o in cluster.occurrences] == [

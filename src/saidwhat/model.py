@@ -278,8 +278,12 @@ class QuoteCluster:
 
     id: int
     text: str
+    #: First appearance first; possibly only the first few of ``size``.
     occurrences: list[QuoteOccurrence] = field(default_factory=list)
     variants: list[QuoteVariant] = field(default_factory=list)
+    #: How many statements report it, and in how many outlets.
+    size: int = 0
+    outlets: int = 0
 
     @property
     def first(self) -> QuoteOccurrence | None:
@@ -290,8 +294,8 @@ class QuoteCluster:
         return {
             "id": self.id,
             "text": self.text,
-            "size": len(self.occurrences),
-            "outlets": len({o.outlet for o in self.occurrences}),
+            "size": self.size,
+            "outlets": self.outlets,
             "first": first.to_dict() if first else None,
             "occurrences": [o.to_dict() for o in self.occurrences],
             "variants": [v.to_dict() for v in self.variants],

@@ -264,10 +264,9 @@ def clusters(db: Path, limit: int, format_: str | None) -> None:
 def _echo_cluster(cluster: QuoteCluster) -> None:
     first = cluster.occurrences[0]
     speaker = first.speaker.name if first.speaker else "?"
-    outlets = len({o.outlet for o in cluster.occurrences})
     click.echo(f"#{cluster.id} {speaker}: “{cluster.text}”")
     click.echo(
-        f"   {len(cluster.occurrences)} articles, {outlets} outlets; first: "
+        f"   {cluster.size} reports, {cluster.outlets} outlets; first: "
         f"{first.outlet or '?'} {first.published or 'undated'} {first.url or ''}"
     )
     for variant in cluster.variants[1:]:

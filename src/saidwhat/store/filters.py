@@ -13,6 +13,8 @@ KINDS = ("direct", "indirect", "mixed")
 #: Longest accepted text of a filter: a search box, not a document.
 MAX_QUERY_CHARS = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: Sorts after every character: a date followed by it ends the range of that day.
+_LAST_CHAR = "\U0010ffff"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +51,19 @@ class QuoteFilter:
                 except ValueError:
                     raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
+    @property
+    def reads_articles(self) -> bool:
+        """Whether the WHERE clause of ``sql`` reads the articles (``r``) table."""
+        return bool(self.outlet or self.since or self.until)
+
+    @property
+    def narrows_statements(self) -> bool:
+        """Whether the filter picks statements through an index of their own (speaker,
+        ``about``, words, article, cluster): few enough to sort rather than walk in order."""
+        speaker = self.speaker is not None and self.speaker != ""
+        words = bool(self.q and fts_query(self.q))
+        return speaker or words or bool(self.about or self.article) or self.cluster is not None
+
     def sql(self) -> tuple[str, list[Any]]:
         """The WHERE clause (over ``a`` attributions and ``r`` articles) and its parameters."""
         clauses: list[str] = []
@@ -78,12 +93,15 @@ class QuoteFilter:
         if self.outlet:
             clauses.append("r.outlet LIKE ?")
             params.append(f"%{self.outlet}%")
+        # Bare comparisons of the column, so that the articles_published index serves them:
+        # ``published >= day`` is ``substr(published, 1, 10) >= day`` for a 10-character
+        # day, and any value that starts with ``until`` sorts below ``until`` + U+10FFFF.
         if self.since:
-            clauses.append("substr(r.published, 1, 10) >= ?")
+            clauses.append("r.published >= ?")
             params.append(self.since[:10])
         if self.until:
-            clauses.append("substr(r.published, 1, 10) <= ?")
-            params.append(self.until[:10])
+            clauses.append("r.published < ?")
+            params.append(self.until[:10] + _LAST_CHAR)
         if self.article:
             clauses.append("a.article_id = ?")
             params.append(self.article)

@@ -114,8 +114,48 @@ CREATE VIRTUAL TABLE attributions_fts USING fts5(content, source, speaker);
 CREATE VIRTUAL TABLE articles_fts USING fts5(title, text);
 """
 
+# Indexes that let counts read an index instead of the tables: the speaker and cluster
+# indexes also hold the article (a speaker's or a quote cluster's distinct articles, in
+# speaker profiles, clusters and stats); statements by kind and articles by language (stats).
+_V2 = """
+CREATE INDEX attributions_speaker_article ON attributions(speaker_id, article_id);
+CREATE INDEX attributions_cluster_article ON attributions(cluster_id, article_id);
+DROP INDEX attributions_speaker;
+DROP INDEX attributions_cluster;
+CREATE INDEX attributions_kind ON attributions(kind);
+CREATE INDEX articles_language ON articles(language, attributed);
+"""
+
+# Running totals kept as articles are added, so listings read a row per speaker or
+# cluster instead of counting their statements (a cluster may have thousands).
+_V3 = """
+ALTER TABLE speakers ADD COLUMN statements INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE speakers ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE speakers ADD COLUMN first_seen TEXT;
+ALTER TABLE speakers ADD COLUMN last_seen TEXT;
+UPDATE speakers SET
+    statements = (SELECT count(*) FROM attributions a WHERE a.speaker_id = speakers.id),
+    articles = (SELECT count(DISTINCT a.article_id) FROM attributions a
+                WHERE a.speaker_id = speakers.id),
+    first_seen = (SELECT min(r.published) FROM attributions a
+                  JOIN articles r ON r.id = a.article_id WHERE a.speaker_id = speakers.id),
+    last_seen = (SELECT max(r.published) FROM attributions a
+                 JOIN articles r ON r.id = a.article_id WHERE a.speaker_id = speakers.id);
+CREATE INDEX speakers_statements ON speakers(statements DESC, name);
+
+ALTER TABLE quote_clusters ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quote_clusters ADD COLUMN first_published TEXT;
+UPDATE quote_clusters SET
+    articles = (SELECT count(DISTINCT a.article_id) FROM attributions a
+                WHERE a.cluster_id = quote_clusters.id),
+    first_published = (SELECT min(r.published) FROM attributions a
+                       JOIN articles r ON r.id = a.article_id
+                       WHERE a.cluster_id = quote_clusters.id);
+CREATE INDEX quote_clusters_articles ON quote_clusters(articles DESC, first_published);
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 
 
 def version(conn: sqlite3.Connection) -> int:

@@ -7,6 +7,7 @@ leaves whole articles or none. Reads return the dataclasses of ``saidwhat.model`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,6 +39,8 @@ __all__ = ["DuplicateArticle", "SQLiteStore"]
 
 #: Seconds a writer waits for another connection's lock before giving up.
 BUSY_TIMEOUT = 30.0
+#: Rows of each index ANALYZE reads when a writable store is closed (0 would be all).
+ANALYSIS_LIMIT = 1000
 
 
 class DuplicateArticle(StoreError):
@@ -62,6 +65,8 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        #: Whether this connection stored an article (then ``close`` updates the statistics).
+        self._stored = False
         if readonly and not self.path.exists():
             raise NotFoundError(f"{self.path}: no such store (run `saidwhat ingest` first)")
         try:
@@ -89,6 +94,14 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: not a saidwhat store (no articles table)")
 
     def close(self) -> None:
+        if self._stored:
+            # Table statistics (sqlite_stat1), so the planner can pick e.g. the
+            # articles_published index for "newest first". Bounded to a few ms, and
+            # skipped rather than waited for when another writer holds the lock.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA busy_timeout = 0")
+                self.conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+                self.conn.execute("ANALYZE")
         self.conn.close()
 
     def __enter__(self) -> SQLiteStore:
@@ -165,7 +178,9 @@ class SQLiteStore:
             self._insert_article(linked)
             speakers = {ls.speaker.id: self._upsert_speaker(ls, linked) for ls in linked.speakers}
             clusters = self._insert_attributions(linked, speakers)
+            self._count(linked.id, linked.document.published)
             conn.execute("COMMIT")
+            self._stored = True
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK")
             if "articles." in str(exc):
@@ -313,19 +328,26 @@ class SQLiteStore:
         self, where: QuoteFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> list[Statement]:
         """Statements matching ``where``, newest first (undated last)."""
-        sql, params = (where or QuoteFilter()).sql()
+        where = where or QuoteFilter()
+        sql, params = where.sql()
+        # With table statistics SQLite may walk the articles newest first (articles_published)
+        # and test each statement, which is quick unless the filter keeps few of them; then
+        # the unary + keeps the index out of the ORDER BY, and the matches are sorted.
+        published = "+r.published" if where.narrows_statements else "r.published"
         rows = self.conn.execute(
             f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
-            " ORDER BY r.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?",
+            f" ORDER BY {published} DESC NULLS LAST, a.id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
         return self._statements(rows)
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
-        sql, params = (where or QuoteFilter()).sql()
-        return self.conn.execute(
-            f"SELECT count(*) {_STATEMENT_FROM} WHERE {sql}", params
-        ).fetchone()[0]
+        where = where or QuoteFilter()
+        sql, params = where.sql()
+        # Every statement has its article (a foreign key) and speakers are a LEFT JOIN, so
+        # the joins change no count: they are only made when the filter reads the article.
+        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
+        return self.conn.execute(f"SELECT count(*) {tables} WHERE {sql}", params).fetchone()[0]
 
     def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
         """Every statement in storage order, read in batches (for exports)."""
@@ -357,15 +379,35 @@ class SQLiteStore:
                 found.setdefault(aid, []).append(EntityRef(name=name, type=type_))
         return found
 
+    def _count(self, article_id: str, published: str | None) -> None:
+        """Add a new article to its speakers' and quote clusters' running totals."""
+        for table, column, extra in (
+            ("speakers", "speaker_id", ", statements = statements + n"),
+            ("quote_clusters", "cluster_id", ""),
+        ):
+            first, last = (
+                ("first_seen", "last_seen") if table == "speakers" else ("first_published", None)
+            )
+            dates = f", {first} = min(coalesce({first}, :p), :p)"
+            if last:
+                dates += f", {last} = max(coalesce({last}, :p), :p)"
+            self.conn.execute(
+                f"""UPDATE {table} SET articles = articles + 1{extra}
+                        {dates if published else ""}
+                    FROM (SELECT {column} AS key, count(*) AS n FROM attributions
+                          WHERE article_id = :a AND {column} IS NOT NULL GROUP BY {column})
+                    WHERE id = key""",
+                {"a": article_id, "p": published},
+            )
+
     def speakers(
         self, query: str | None = None, *, limit: int = 50, offset: int = 0
     ) -> list[CorpusSpeaker]:
         """Corpus speakers (whose name or an alias contains ``query``), most quoted first."""
         where, params = _speaker_where(query)
         rows = self.conn.execute(
-            f"""SELECT s.id, count(a.id) AS n FROM speakers s
-                LEFT JOIN attributions a ON a.speaker_id = s.id {where}
-                GROUP BY s.id ORDER BY n DESC, s.name LIMIT ? OFFSET ?""",
+            f"""SELECT s.id FROM speakers s {where}
+                ORDER BY s.statements DESC, s.name LIMIT ? OFFSET ?""",
             (*params, limit, offset),
         ).fetchall()
         return [self.speaker(row[0]) for row in rows]
@@ -378,16 +420,13 @@ class SQLiteStore:
     def speaker(self, speaker_id: int) -> CorpusSpeaker:
         """One corpus speaker with aliases, roles (with dates), counts, first and last seen."""
         row = self.conn.execute(
-            "SELECT name, type FROM speakers WHERE id = ?", (speaker_id,)
+            "SELECT name, type, statements, articles, first_seen, last_seen FROM speakers"
+            " WHERE id = ?",
+            (speaker_id,),
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no speaker {speaker_id}")
-        statements, articles, first, last = self.conn.execute(
-            """SELECT count(*), count(DISTINCT a.article_id), min(r.published), max(r.published)
-               FROM attributions a JOIN articles r ON r.id = a.article_id
-               WHERE a.speaker_id = ?""",
-            (speaker_id,),
-        ).fetchone()
+        statements, articles, first, last = row[2:]
         aliases = [
             r[0]
             for r in self.conn.execute(
@@ -489,20 +528,26 @@ class SQLiteStore:
             (story_id,),
         ).fetchall()
 
-    def cluster(self, cluster_id: int) -> QuoteCluster:
-        """A quote cluster: every occurrence, first appearance first, and its wording variants."""
+    def cluster(self, cluster_id: int, *, occurrences: int | None = None) -> QuoteCluster:
+        """A quote cluster: its occurrences, first appearance first (the first
+        ``occurrences`` of them, or all), totals, and every wording with its word diff."""
+        totals = self.conn.execute(
+            """SELECT count(*), count(DISTINCT r.outlet) FROM attributions a
+               JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?""",
+            (cluster_id,),
+        ).fetchone()
+        if not totals[0]:
+            raise NotFoundError(f"no quote cluster {cluster_id}")
         rows = self.conn.execute(
             """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
                       a.speaker_id, COALESCE(s.name, a.speaker_name),
                       COALESCE(s.type, a.speaker_type)
                FROM attributions a JOIN articles r ON r.id = a.article_id
                LEFT JOIN speakers s ON s.id = a.speaker_id
-               WHERE a.cluster_id = ? ORDER BY r.published NULLS LAST, r.rowid, a.id""",
-            (cluster_id,),
+               WHERE a.cluster_id = ? ORDER BY r.published NULLS LAST, r.rowid, a.id LIMIT ?""",
+            (cluster_id, -1 if occurrences is None else occurrences),
         ).fetchall()
-        if not rows:
-            raise NotFoundError(f"no quote cluster {cluster_id}")
-        occurrences = [
+        found = [
             QuoteOccurrence(
                 statement_id=r[0],
                 article_id=r[1],
@@ -516,24 +561,32 @@ class SQLiteStore:
             )
             for r in rows
         ]
+        wordings = self.conn.execute(
+            """SELECT a.quote, count(*), group_concat(DISTINCT r.outlet) FROM attributions a
+               JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?
+               GROUP BY a.quote ORDER BY min(r.published) NULLS LAST, min(a.id)""",
+            (cluster_id,),
+        ).fetchall()
         return QuoteCluster(
             id=cluster_id,
-            text=occurrences[0].text,
-            occurrences=occurrences,
-            variants=_variants(occurrences),
+            text=found[0].text,
+            occurrences=found,
+            variants=_variants(found[0].text, wordings),
+            size=totals[0],
+            outlets=totals[1],
         )
 
-    def clusters(self, *, limit: int = 20, min_size: int = 2) -> list[QuoteCluster]:
-        """The most reported quotes: clusters by number of articles, then outlets."""
+    def clusters(
+        self, *, limit: int = 20, min_size: int = 2, occurrences: int = 10
+    ) -> list[QuoteCluster]:
+        """The most reported quotes (by number of articles), each with its first
+        ``occurrences`` occurrences."""
         ids = self.conn.execute(
-            """SELECT a.cluster_id FROM attributions a JOIN articles r ON r.id = a.article_id
-               WHERE a.cluster_id IS NOT NULL GROUP BY a.cluster_id
-               HAVING count(DISTINCT a.article_id) >= ?
-               ORDER BY count(DISTINCT a.article_id) DESC, count(DISTINCT r.outlet) DESC,
-                        min(r.published) LIMIT ?""",
+            """SELECT id FROM quote_clusters WHERE articles >= ?
+               ORDER BY articles DESC, first_published LIMIT ?""",
             (min_size, limit),
         ).fetchall()
-        return [self.cluster(row[0]) for row in ids]
+        return [self.cluster(row[0], occurrences=occurrences) for row in ids]
 
     def stats(self) -> dict[str, Any]:
         """Counts of what the store holds."""
@@ -560,11 +613,7 @@ class SQLiteStore:
                 ).fetchall()
             ),
             "speakers": one("SELECT count(*) FROM speakers"),
-            "quote_clusters": one(
-                "SELECT count(*) FROM (SELECT cluster_id FROM attributions"
-                " WHERE cluster_id IS NOT NULL GROUP BY cluster_id"
-                " HAVING count(DISTINCT article_id) > 1)"
-            ),
+            "quote_clusters": one("SELECT count(*) FROM quote_clusters WHERE articles > 1"),
             "first_published": one("SELECT min(published) FROM articles"),
             "last_published": one("SELECT max(published) FROM articles"),
         }
@@ -646,18 +695,20 @@ def _statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
     )
 
 
-def _variants(occurrences: list[QuoteOccurrence]) -> list[QuoteVariant]:
-    """Each distinct wording (by normalised words), with its word diff from the first one."""
-    base = occurrences[0].text
-    grouped: dict[tuple[str, ...], list[QuoteOccurrence]] = {}
-    for occurrence in occurrences:
-        grouped.setdefault(tuple(quote_words(occurrence.text)), []).append(occurrence)
+def _variants(base: str, wordings: list[tuple[str, int, str | None]]) -> list[QuoteVariant]:
+    """Each distinct wording (by normalised words), earliest first, with its word diff from
+    ``base``; ``wordings`` are ``(text, occurrences, outlets joined by commas)``."""
+    grouped: dict[tuple[str, ...], list[tuple[str, int, str | None]]] = {}
+    for wording in wordings:
+        grouped.setdefault(tuple(quote_words(wording[0])), []).append(wording)
     return [
         QuoteVariant(
-            text=group[0].text,
-            diff=tuple(word_diff(base, group[0].text)),
-            occurrences=len(group),
-            outlets=tuple(dict.fromkeys(o.outlet for o in group if o.outlet)),
+            text=group[0][0],
+            diff=tuple(word_diff(base, group[0][0])),
+            occurrences=sum(n for _, n, _ in group),
+            outlets=tuple(
+                dict.fromkeys(o for _, _, outlets in group for o in (outlets or "").split(",") if o)
+            ),
         )
         for group in grouped.values()
     ]
