@@ -305,7 +305,7 @@ def test_a_store_made_before_the_running_totals_gets_them_when_opened(tmp_path: 
     )
     conn.commit()
     conn.close()
-    with SQLiteStore(path) as store:
+    with SQLiteStore(path, readonly=True) as store:  # a reader migrates an older store too
         speaker = store.speaker(1)
         assert (speaker.statements, speaker.articles) == (3, 2)
         assert (speaker.first_seen, speaker.last_seen) == ("2026-01-02", "2026-01-05")

@@ -33,7 +33,7 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.filters import QuoteFilter
-from saidwhat.store.migrations import migrate
+from saidwhat.store.migrations import MIGRATIONS, migrate, version
 
 __all__ = ["DuplicateArticle", "SQLiteStore"]
 
@@ -85,6 +85,17 @@ class SQLiteStore:
                 migrate(self.conn)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._check_schema()
+            if readonly and version(self.conn) < len(MIGRATIONS):
+                # A store written by an older saidwhat: migrate it once, then read it.
+                self.conn.close()
+                SQLiteStore(self.path).close()
+                self.conn = sqlite3.connect(
+                    uri,
+                    uri=True,
+                    timeout=BUSY_TIMEOUT,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a saidwhat store ({exc})") from None
 
