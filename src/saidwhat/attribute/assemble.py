@@ -91,8 +91,20 @@ def _distance(span: Span, cue: Span) -> int:
     return 0
 
 
+class _Cues:
+    """The cues of a document, and their indices by sentence: a span is only ever linked to
+    a cue of its own or a neighbouring sentence, so it looks at those alone (a long text
+    with thousands of cues stays linear)."""
+
+    def __init__(self, cues: Sequence[Span]) -> None:
+        self.cues = list(cues)
+        self.by_sentence: dict[int, list[int]] = {}
+        for i, cue in enumerate(self.cues):
+            self.by_sentence.setdefault(cue.sent.start, []).append(i)
+
+
 def _best_cue(
-    span: Span, cues: Sequence[Span], *, previous: bool = False, following: bool = False
+    span: Span, cues: _Cues, *, previous: bool = False, following: bool = False
 ) -> int | None:
     """Index of the cue ``span`` belongs to: in its sentence, or the one before (when the
     span opens its sentence) or after."""
@@ -106,11 +118,11 @@ def _best_cue(
         sent_starts.add(doc[sent.start - 1].sent.start)  # the span opens its sentence
     if following and sent.end < len(doc):
         sent_starts.add(doc[sent.end].sent.start)
+    candidates = sorted(i for start in sent_starts for i in cues.by_sentence.get(start, ()))
     best, best_key = None, None
-    for i, cue in enumerate(cues):
+    for i in candidates:
+        cue = cues.cues[i]
         same_sentence = cue.sent.start == sent.start
-        if not same_sentence and cue.sent.start not in sent_starts:
-            continue
         key = (not _attached(span, cue), not same_sentence, _distance(span, cue))
         if best_key is None or key < best_key:
             best, best_key = i, key
@@ -210,7 +222,7 @@ def _runs(contents: list[Span], doc: Doc) -> list[list[Span]]:
     return runs
 
 
-def _segments(run: list[Span], cues: Sequence[Span]) -> list[tuple[int | None, list[Span]]]:
+def _segments(run: list[Span], cues: _Cues) -> list[tuple[int | None, list[Span]]]:
     """Cut a run of content fragments where a sentence brings a cue of its own.
 
     "“S1. S2. S3,” she said." is one content with the cue of its last sentence.
@@ -236,21 +248,25 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     ]
     sources = join_fragments(doc, [s for s in ordered if s.label_ == "SOURCE"])
     groups = [_Group(cue) for cue in cues]
+    by_sentence = _Cues(cues)
     orphans: list[_Group] = []
     contents = _attach_stray_marks(doc, [s for s in ordered if s.label_ == "CONTENT"])
     for run in _runs(contents, doc):
-        for cue_index, fragments in _segments(run, cues):
+        for cue_index, fragments in _segments(run, by_sentence):
             if cue_index is None:
                 # "“…,” she said" may be parsed as two sentences: the cue follows the comma.
                 cue_index = _best_cue(
-                    fragments[0], cues, previous=True, following=_ends_with_comma(fragments[-1])
+                    fragments[0],
+                    by_sentence,
+                    previous=True,
+                    following=_ends_with_comma(fragments[-1]),
                 )
             if cue_index is None:
                 orphans.append(_Group(None, fragments))
             else:
                 groups[cue_index].contents.extend(fragments)
     for span in sources:
-        if (index := _best_cue(span, cues)) is not None:
+        if (index := _best_cue(span, by_sentence)) is not None:
             groups[index].sources.append(span)
     _share_sources(groups)
     return groups + orphans
