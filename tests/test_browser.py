@@ -62,7 +62,9 @@ LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 #: A short article of our own: a direct quote and an indirect "X said that ...".
 PASTED = (
-    "Harbour officials in Port Vell announced a new ferry timetable on Monday.\n\n"
+    # Emoji are one character to the API (Python) but two UTF-16 units to the page.
+    "\U0001f6a2\U0001f6a2 Harbour officials in Port Vell announced a new ferry timetable on "
+    "Monday.\n\n"
     "\u201cThe early boats will run every twenty minutes from June,\u201d said Ines Okafor, "
     "the harbour master.\n\n"
     "Councillor David Mensah said that the changes would cost the city nothing."
@@ -253,6 +255,19 @@ def doubled_quote_marks(page: Page) -> list[str]:
     return [t for t in shown if re.search(r'^[“”"‘’\']{2}|[“”"‘’\']{2}$', t)]
 
 
+# -- API docs ---------------------------------------------------------------------------
+
+
+def test_api_docs_render_from_the_apps_own_files(context: tuple[BrowserContext, Watch]) -> None:
+    ctx, watch = context
+    page = ctx.new_page()
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("saidwhat")
+    expect(page.locator(".opblock-summary-path", has_text="/api/quotes").first).to_be_visible()
+    shot(page, "00-api-docs")
+    watch.check()
+
+
 # -- search -> speaker -> article -> cluster ---------------------------------------------
 
 
@@ -409,6 +424,11 @@ def test_paste_shows_statements_and_errors(context: tuple[BrowserContext, Watch]
     assert any("Mensah" in s for s in speakers), speakers
     contents = " ".join(statements.locator(".content").all_inner_texts())
     assert "every twenty minutes" in contents and "cost the city nothing" in contents
+    # The highlights cover the very words, after the emoji too.
+    marked = " ".join(page.locator("#paste-text-view mark.content").all_inner_texts())
+    assert "The early boats will run every twenty minutes from June" in marked, marked
+    sources = page.locator("#paste-text-view mark.source").all_inner_texts()
+    assert any(s.strip() == "Councillor David Mensah" or "Mensah" in s for s in sources), sources
     assert not doubled_quote_marks(page)
 
     # The same highlighting as the article page.

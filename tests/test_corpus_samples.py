@@ -146,6 +146,10 @@ def test_show_clusters_speakers_stats_and_export(db: Path, tmp_path: Path) -> No
     code, out, _ = run("stats", "--db", str(db), "--format", "json")
     stats = json.loads(out)
     assert stats["articles"] == 16 and stats["languages"] == {"en": 15, "fr": 1}
+    for form, name in (("jsonl", "x.jsonl"), ("parquet", "x.parquet")):
+        missing = tmp_path / "no-such-dir" / name
+        code, _, err = run("export", "--db", str(db), "--format", form, "--to", str(missing))
+        assert code == 1 and err.startswith("saidwhat: error:") and err.count("\n") == 1
     target = tmp_path / "statements.parquet"
     code, _, err = run("export", "--db", str(db), "--format", "parquet", "--to", str(target))
     assert code == 0 and pq.read_table(target).num_rows == stats["statements"]

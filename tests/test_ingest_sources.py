@@ -21,6 +21,7 @@ from saidwhat.ingest import (
     iso_date,
     iter_articles,
     iter_inputs,
+    language_code,
 )
 from saidwhat.model import Document
 
@@ -619,3 +620,22 @@ def test_iter_inputs_adds_stdin(tmp_path: Path) -> None:
 )
 def test_iso_date(value: object, expected: str | None) -> None:
     assert iso_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        ("en-US", "en"),
+        ("pt_BR", "pt"),
+        (" fr ", "fr"),
+        ("english", None),
+        ("", None),
+        (None, None),
+        (7, None),
+        ("e1", None),
+    ],
+)
+def test_a_given_language_tag_becomes_its_code_or_is_detected(given, code) -> None:
+    assert language_code(given) == code

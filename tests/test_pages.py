@@ -428,6 +428,7 @@ def test_bad_filters_are_a_400_html_page(client: TestClient) -> None:
         ("/?kind=rumour", "kind"),
         ("/?page=0", "page"),
         ("/?page=x", "page"),
+        ("/?page=%C2%B2", "page"),
         ("/?q=" + "a" * 600, "longer than"),
     ):
         html, page = get(client, url, 400)
@@ -484,9 +485,12 @@ def test_unknown_speaker_article_cluster_are_404_html_pages(
     for url, message in (
         ("/speakers/9999", "no speaker"),
         ("/speakers/abc", "no speaker"),
+        ("/speakers/%C2%B2", "no speaker"),  # "²" is a digit to str.isdigit, not to int()
+        ("/speakers/99999999999999999999", "no speaker"),
         ("/articles/nope", "no article"),
         ("/clusters/9999", "no quote cluster"),
         ("/clusters/x", "no quote cluster"),
+        ("/clusters/%C2%B2", "no quote cluster"),
         ("/nowhere", "Not Found"),
     ):
         html, page = get(client, url, 404)

@@ -51,7 +51,8 @@ def _chosen(format_: str | None, terminal: str, piped: str) -> str:
 
 @contextmanager
 def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
-    """The store at ``db``; its errors (and a reader that went away) end the command cleanly."""
+    """The store at ``db``; its errors, a file that cannot be written and a reader that
+    went away end the command cleanly."""
     try:
         with SQLiteStore(db, readonly=readonly) as store:
             yield store
@@ -59,6 +60,8 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
         fail(str(exc))
     except BrokenPipeError:
         quiet_broken_pipe()
+    except OSError as exc:
+        fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
 
 
 @click.command(name="ingest")
@@ -107,9 +110,11 @@ def ingest_command(
             summary = ingest(paths, store, jobs=jobs, max_bytes=max_bytes, on_article=progress)
     click.echo(_summary_line(summary), err=True)
     if summary.failures:
-        with failures.open("w", encoding="utf-8") as out:
-            for location, reason in summary.failures:
-                out.write(f"{location}\t{reason}\n")
+        try:
+            with failures.open("w", encoding="utf-8") as out:
+                out.writelines(f"{where}\t{reason}\n" for where, reason in summary.failures)
+        except OSError as exc:
+            fail(f"cannot list the failures in {failures}: {exc.strerror}")
         click.echo(f"saidwhat: {summary.failed} input(s) failed; reasons in {failures}", err=True)
         click.get_current_context().exit(1)
 

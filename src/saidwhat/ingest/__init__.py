@@ -15,7 +15,7 @@ from saidwhat.ingest.files import (
     read_stream,
 )
 from saidwhat.ingest.html import html_to_document
-from saidwhat.ingest.language import detect_language
+from saidwhat.ingest.language import detect_language, language_code
 from saidwhat.ingest.sources import (
     ARTICLE_SUFFIXES,
     FEED_SUFFIXES,
@@ -48,6 +48,7 @@ __all__ = [
     "iso_date",
     "iter_articles",
     "iter_inputs",
+    "language_code",
     "looks_like_html",
     "read_path",
     "read_stream",

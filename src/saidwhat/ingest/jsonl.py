@@ -16,6 +16,7 @@ from saidwhat.errors import InputError
 from saidwhat.ingest.dates import iso_date
 from saidwhat.ingest.files import InputFailure, attempt, non_blank, site_of, too_large
 from saidwhat.ingest.html import html_to_document
+from saidwhat.ingest.language import language_code
 from saidwhat.model import Document
 
 #: Bytes read at a time when skipping or counting lines.
@@ -97,7 +98,7 @@ def document_from_record(record: dict[str, Any], *, id: str | None, path: str | 
     document.published = iso_date(record.get("published")) or document.published
     document.author = _author(record.get("author")) or document.author
     document.outlet = _outlet(record) or document.outlet or site_of(document.url)
-    document.language = non_blank(record.get("language"))
+    document.language = language_code(record.get("language"))
     return document
 
 

@@ -18,3 +18,12 @@ def detect_language(text: str) -> str:
         return "en"
     language, _ = py3langid.classify(sample)
     return str(language)
+
+
+def language_code(value: object) -> str | None:
+    """A language tag an input gives ("en", "EN", "en-US", "en_GB") as its ISO 639 code
+    ("en"); None for anything else, so that the language is detected instead."""
+    if not isinstance(value, str):
+        return None
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary.isascii() and primary.isalpha() and len(primary) in (2, 3) else None

@@ -21,12 +21,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from saidwhat.corpus import STORED, ingest_documents
+from saidwhat.errors import TooLargeError
 from saidwhat.ingest.dates import iso_date
 from saidwhat.ingest.files import attempt
 from saidwhat.ingest.jsonl import document_from_record
 from saidwhat.model import Document
 from saidwhat.pipeline import extract_many
-from saidwhat.serve.settings import MAX_PAGE_SIZE
+from saidwhat.serve.settings import MAX_PAGE_SIZE, MAX_TEXT_CHARS
 from saidwhat.store import KINDS, QuoteFilter, SQLiteStore
 from saidwhat.store.filters import MAX_QUERY_CHARS
 
@@ -290,8 +291,15 @@ class ArticlesRequest(BaseModel):
 
 
 def _document(given: ExtractRequest) -> Document:
-    """The document of a request's text or HTML (and metadata); raises ``InputError``."""
-    return document_from_record(given.model_dump(exclude_none=True), id=given.id, path=None)
+    """The document of a request's text or HTML (and metadata); raises ``InputError``
+    (``TooLargeError`` for a text over ``MAX_TEXT_CHARS``)."""
+    document = document_from_record(given.model_dump(exclude_none=True), id=given.id, path=None)
+    if len(document.text) > MAX_TEXT_CHARS:
+        raise TooLargeError(
+            f"the article's text has {len(document.text)} characters, more than the "
+            f"{MAX_TEXT_CHARS} this server extracts at once (saidwhat ingest takes longer ones)"
+        )
+    return document
 
 
 @router.post(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,6 +32,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    # The Swagger UI that ships in a package here (4.15) reads OpenAPI 3.0 documents only;
+    # the schema FastAPI writes is also valid 3.0 for these routes.
+    app.openapi_version = "3.0.3"
     app.state.settings = settings
     app.state.stores = StoreAccess(settings.db)
     errors.install(app)
@@ -51,6 +54,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
 _DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>saidwhat API</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/static/swagger/swagger-ui-bundle.js"></script>
@@ -84,7 +88,7 @@ class _Guard:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_body:
-                raise _BodyTooLarge
+                raise _BodyTooLarge(self.max_body)
             return message
 
         async def secured(message: Message) -> None:
@@ -94,15 +98,10 @@ class _Guard:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        try:
-            await self.app(scope, limited, secured)
-        except _BodyTooLarge:
-            await self._too_large(scope, receive, send)
+        await self.app(scope, limited, secured)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = errors.error_response(
-            Request(scope), 413, f"request body larger than {self.max_body} bytes"
-        )
+        response = errors.error_response(Request(scope), 413, _BodyTooLarge(self.max_body).detail)
         await self._secured_send(response, scope, receive, send)
 
     async def _secured_send(
@@ -113,5 +112,9 @@ class _Guard:
         await response(scope, receive, send)
 
 
-class _BodyTooLarge(Exception):
-    """A streamed request body passed the limit."""
+class _BodyTooLarge(HTTPException):
+    """A streamed request body passed the limit: an HTTP error, so that FastAPI's body
+    parsing passes it on (it turns other errors into a 400) and the handlers answer 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {limit} bytes")

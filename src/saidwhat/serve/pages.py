@@ -75,12 +75,19 @@ def _reader(request: Request) -> SQLiteStore:
     return request.app.state.stores.reader()
 
 
+def _number(value: str) -> int | None:
+    """``value`` as a page number or record id (ASCII digits, within SQLite's integers)."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _page_number(value: str | None) -> int:
     if value is None or value.strip() == "":
         return 1
-    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_PAGE:
+    number = _number(value)
+    if number is None or not 1 <= number <= MAX_PAGE:
         raise InputError(f"page: {value!r} is not a page number (1 to {MAX_PAGE})")
-    return int(value)
+    return number
 
 
 def _cluster_sizes(store: SQLiteStore, statements: list[Statement]) -> dict[int, int]:
@@ -210,15 +217,11 @@ def timeline(by_month: list[tuple[str, int]]) -> Timeline:
     )
 
 
-def _speaker_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 18:
-        raise NotFoundError(f"no speaker {value!r}")
-    return int(value)
-
-
 @router.get("/speakers/{speaker_id}", response_class=HTMLResponse)
 def speaker_page(request: Request, speaker_id: str) -> Response:
-    sid = _speaker_id(speaker_id)
+    sid = _number(speaker_id)
+    if sid is None:
+        raise NotFoundError(f"no speaker {speaker_id!r}")
     store = _reader(request)
     profile = store.speaker_profile(sid)
     latest = store.quotes(QuoteFilter(speaker=sid), limit=LATEST)
@@ -320,20 +323,13 @@ def article_page(request: Request, article_id: str) -> Response:
 # -- quote cluster --------------------------------------------------------------------
 
 
-def _cluster_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 18:
-        raise NotFoundError(f"no quote cluster {value!r}")
-    return int(value)
-
-
 @router.get("/clusters/{cluster_id}", response_class=HTMLResponse)
 def cluster_page(request: Request, cluster_id: str) -> Response:
-    cluster = _reader(request).cluster(_cluster_id(cluster_id))
-    context = {
-        "cluster": cluster,
-        "first": cluster.first,
-        "outlets": len({o.outlet for o in cluster.occurrences if o.outlet}),
-    }
+    cid = _number(cluster_id)
+    if cid is None:
+        raise NotFoundError(f"no quote cluster {cluster_id!r}")
+    cluster = _reader(request).cluster(cid)
+    context = {"cluster": cluster, "first": cluster.first, "outlets": cluster.outlets}
     return templates.TemplateResponse(request, "cluster.html", context)
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 #: Largest request body accepted (an article to extract or store), in bytes.
 MAX_BODY_BYTES = 2_000_000
+#: Longest article text the API extracts in one request (about 15,000 words): extraction
+#: holds a CPU for about a second per 15,000 characters, and requests wait their turn.
+MAX_TEXT_CHARS = 100_000
 #: Largest page of results an API client may ask for.
 MAX_PAGE_SIZE = 200
 

@@ -38,8 +38,20 @@
     errorBox.hidden = false;
   }
 
-  // [{start, end, part, key}] of every fragment of every statement's parts.
-  function spansOf(attributions, length) {
+  // The API counts characters as Python does (code points); JavaScript strings count UTF-16
+  // units, two for an emoji. units[i] is where code point i starts in the string.
+  function unitOffsets(text) {
+    var units = [0];
+    Array.from(text).forEach(function (ch) {
+      units.push(units[units.length - 1] + ch.length);
+    });
+    return units;
+  }
+
+  // [{start, end, part, key}] of every fragment of every statement's parts, in UTF-16 units.
+  function spansOf(attributions, text) {
+    var units = unitOffsets(text);
+    var length = units.length - 1;
     var spans = [];
     attributions.forEach(function (a, i) {
       PARTS.forEach(function (part) {
@@ -48,7 +60,7 @@
         span.spans.forEach(function (pair) {
           var s = Math.max(0, Math.min(Number(pair[0]) || 0, length));
           var e = Math.max(0, Math.min(Number(pair[1]) || 0, length));
-          if (s < e) spans.push({ start: s, end: e, part: part, key: String(i + 1) });
+          if (s < e) spans.push({ start: units[s], end: units[e], part: part, key: String(i + 1) });
         });
       });
     });
@@ -201,7 +213,7 @@
         var text = typeof record.text === "string" ? record.text : html ? null : value;
         if (text === null) throw new Error("The API returned no text for this HTML.");
         var attributions = Array.isArray(record.attributions) ? record.attributions : [];
-        renderText(text, spansOf(attributions, text.length));
+        renderText(text, spansOf(attributions, text));
         renderStatements(attributions);
         result.hidden = false;
         status.textContent = "Found " + count.textContent + ".";
