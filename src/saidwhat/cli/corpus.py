@@ -21,7 +21,7 @@ from saidwhat.ingest import DEFAULT_MAX_BYTES, count_articles
 from saidwhat.link import format_diff
 from saidwhat.model import QuoteCluster, Statement
 from saidwhat.store import DEFAULT_DB, KINDS, QuoteFilter, SQLiteStore
-from saidwhat.store.export import write_csv, write_jsonl, write_parquet
+from saidwhat.store.export import FORMATS, write_csv, write_jsonl, write_parquet
 
 _db = click.option(
     "--db",
@@ -284,7 +284,7 @@ def _echo_cluster(cluster: QuoteCluster) -> None:
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["jsonl", "csv", "parquet"]),
+    type=click.Choice(FORMATS),
     default="jsonl",
     show_default=True,
     help="Output format.",

@@ -144,7 +144,7 @@ def _product(choices: list[list[Any]]) -> list[tuple[Any, ...]]:
     return combos
 
 
-@Language.factory("saidwhat_pos", default_config={}, assigns=["token.pos"])
+@Language.factory("saidwhat_pos", default_config={}, assigns=["token.pos", "token.dep"])
 def make_rule_pos(nlp: Language, name: str) -> RulePOS:
     """Built from the patterns of the model's ``attribute_ruler`` (see ``load_pipeline``)."""
     return RulePOS(nlp.get_pipe("attribute_ruler").patterns, nlp.vocab.strings)
