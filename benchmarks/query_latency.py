@@ -5,8 +5,7 @@ templates (several hundred speakers with names and roles, a few outlets, dates o
 a year, direct, indirect and mixed statements, quotes some of which recur across
 articles, word for word or with a word changed, so quote clusters exist, and the
 entities statements are ``about``) and go through the corpus linker and the store
-as ``saidwhat ingest`` sends them (``CorpusLinker.link``, ``SQLiteStore.add_article``,
-``CorpusLinker.committed``).
+as ``saidwhat ingest`` sends them (``CorpusLinker.link``, ``SQLiteStore.add_article``).
 
 Then each query is run ``--repeat`` times with varied parameters (capped at
 ``--max-seconds`` per query) on a read-only connection, and its p50, p95 and maximum
@@ -326,8 +325,7 @@ def build(path: Path, statements: int, seed: int) -> dict[str, float]:
         while count < statements:
             document = corpus.document(stored + 1)
             linked = linker.link(document)
-            new_clusters = store.add_article(linked)
-            linker.committed(linked, new_clusters)
+            store.add_article(linked)
             stored += 1
             count += len(document.attributions)
             if stored % 2000 == 0:

@@ -131,7 +131,7 @@ def build_corpus(path: Path) -> dict[str, str]:
         linker = CorpusLinker(store)
         for name, document in documents.items():
             linked = linker.link(document)
-            linker.committed(linked, store.add_article(linked))
+            store.add_article(linked)
             ids[name] = linked.id
     return ids
 

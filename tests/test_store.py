@@ -14,6 +14,7 @@ import pytest
 import saidwhat
 from saidwhat.errors import InputError, NotFoundError, StoreError
 from saidwhat.link.linker import CorpusLinker
+from saidwhat.link.postings import Namespace
 from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan
 from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore
 from saidwhat.store.export import write_csv, write_jsonl, write_parquet
@@ -174,7 +175,8 @@ def test_a_failed_write_leaves_no_half_article(store: SQLiteStore, monkeypatch) 
     monkeypatch.setattr(store, "_insert_attributions", broken)
     with pytest.raises(RuntimeError):
         add(store, doc)
-    for table in ("articles", "speakers", "mentions", "attributions", "articles_fts"):
+    tables = ("articles", "speakers", "mentions", "attributions", "articles_fts", "link_keys")
+    for table in (*tables, "quote_variants", "quote_clusters"):
         assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
@@ -311,6 +313,49 @@ def test_a_store_made_before_the_running_totals_gets_them_when_opened(tmp_path: 
         assert (speaker.first_seen, speaker.last_seen) == ("2026-01-02", "2026-01-05")
         (cluster,) = store.clusters()
         assert (cluster.id, cluster.size) == (7, 2)
+        # the linker's postings are backfilled (malformed signatures are skipped)
+        variants = store.conn.execute("SELECT cluster_id, text FROM quote_variants").fetchall()
+        assert variants == [(7, "we will hold the line here")]
+        assert store.lookup(Namespace.STORY_BAND, [1, 2, 3]) == set()
+        assert store.conn.execute("SELECT count(*) FROM link_rebuild").fetchone()[0] == 0
+
+
+def test_postings_written_with_articles_equal_a_rebuild(corpus: SQLiteStore) -> None:
+    def postings() -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
+        keys = corpus.conn.execute("SELECT * FROM link_keys ORDER BY 1, 2, 3").fetchall()
+        variants = corpus.conn.execute("SELECT * FROM quote_variants ORDER BY id").fetchall()
+        return keys, variants
+
+    written = postings()
+    namespaces = {row[0] for row in written[0]}
+    assert namespaces == {int(n) for n in Namespace}
+    # one variant per distinct (cluster, words): the mayor's three wordings, two other quotes
+    assert [cluster for _, cluster, _ in written[1]] == [1, 2, 1, 1, 3]
+    corpus.conn.executescript(
+        "DELETE FROM link_keys; DELETE FROM quote_variants; INSERT INTO link_rebuild VALUES (1);"
+    )
+    corpus._rebuild_link_keys()
+    assert postings() == written
+
+
+def test_one_article_quoting_new_words_twice_opens_one_cluster(store: SQLiteStore) -> None:
+    words = "The harbour will stay closed until the storm has passed"
+    add(
+        store,
+        article(
+            "twice",
+            [
+                ("Elena Varga", "PERSON", "said", words),
+                ("Tomas Varga", "PERSON", "said", "something else entirely, for the record"),
+                ("Lena Ortiz", "PERSON", "repeated", words.upper()),
+            ],
+            outlet="Ledger",
+            published="2026-03-01",
+        ),
+    )
+    rows = store.conn.execute("SELECT cluster_id FROM attributions ORDER BY id").fetchall()
+    assert rows[0] == rows[2] != rows[1]
+    assert store.conn.execute("SELECT count(*) FROM quote_variants").fetchone()[0] == 2
 
 
 def test_quote_cluster_has_first_appearance_and_word_diffs(corpus: SQLiteStore) -> None:

@@ -87,8 +87,8 @@ def ingest_documents(
 ) -> IngestSummary:
     """Add already-read articles (or the failures to read them) to ``store``.
 
-    ``linker`` is one kept from an earlier call on the same store (building one loads
-    the corpus's indexes).
+    ``linker`` links against ``store`` (one is made when None); it keeps no state, its
+    indexes being the store's postings.
     """
     summary = IngestSummary()
     report = on_article or (lambda outcome, key: None)
@@ -114,13 +114,12 @@ def ingest_documents(
             continue
         linked = linker.link(document, attributed=document.language in LANGUAGES)
         try:
-            new_clusters = store.add_article(linked)
+            store.add_article(linked)
         except DuplicateArticle:
             # The same article twice in one run: the first was not stored when the second was read.
             summary.duplicates += 1
             report(DUPLICATE, document.id)
             continue
-        linker.committed(linked, new_clusters)
         summary.stored += 1
         summary.statements += len(document.attributions)
         if linked.story_id != linked.id:

@@ -325,6 +325,13 @@ class LinkedQuote:
 
     text: str
     cluster_id: int | None
+    #: The normalised words (``quote_words``) joined by spaces: the variant of the cluster.
+    words: str = ""
+    #: ``(namespace, key)`` postings of the variant, stored with it when it is new.
+    keys: tuple[tuple[int, int], ...] = ()
+    #: For a new cluster: the index of an earlier attribution of the same article quoting
+    #: the same words, whose new cluster this one joins (None: it opens its own).
+    same_as: int | None = None
 
 
 @dataclass(slots=True)
@@ -338,6 +345,8 @@ class LinkedArticle:
     story_id: str
     document: Document
     attributed: bool
+    #: ``(namespace, key)`` postings of the story signature (its LSH band keys).
+    story_keys: list[tuple[int, int]] = field(default_factory=list)
     speakers: list[LinkedSpeaker] = field(default_factory=list)
     #: Per attribution, in order: its clustered quote, or None when it has none.
     quotes: list[LinkedQuote | None] = field(default_factory=list)

@@ -1,11 +1,20 @@
 """Link: the same story, quote and speaker across the articles of a corpus.
 
-Pure functions and small in-memory indexes over plain data; the corpus store (and a
-batch engine) calls them and keeps the results.
+Pure functions over plain data, and the postings they look candidates up in
+(``postings``): kept by the corpus store, or in memory for small indexes.
 """
 
 from saidwhat.link.names import name_key, role_key, roles_agree, surname_key
-from saidwhat.link.quotes import MIN_WORDS, QuoteIndex, format_diff, quote_words, word_diff
+from saidwhat.link.postings import MemoryPostings, Namespace, Postings
+from saidwhat.link.quotes import (
+    MIN_WORDS,
+    QuoteIndex,
+    find_cluster,
+    format_diff,
+    quote_keys,
+    quote_words,
+    word_diff,
+)
 from saidwhat.link.speakers import (
     KnownSpeaker,
     SpeakerEvidence,
@@ -15,9 +24,11 @@ from saidwhat.link.speakers import (
 )
 from saidwhat.link.stories import (
     StoryIndex,
+    find_story,
     normalise_text,
     signature_bytes,
     signature_from_bytes,
+    story_keys,
     story_signature,
     text_key,
 )
@@ -25,20 +36,27 @@ from saidwhat.link.stories import (
 __all__ = [
     "MIN_WORDS",
     "KnownSpeaker",
+    "MemoryPostings",
+    "Namespace",
+    "Postings",
     "QuoteIndex",
     "SpeakerEvidence",
     "StoryIndex",
+    "find_cluster",
+    "find_story",
     "format_diff",
     "index_keys",
     "link_speaker",
     "lookup_keys",
     "name_key",
     "normalise_text",
+    "quote_keys",
     "quote_words",
     "role_key",
     "roles_agree",
     "signature_bytes",
     "signature_from_bytes",
+    "story_keys",
     "story_signature",
     "surname_key",
     "text_key",

@@ -1,9 +1,11 @@
 """The corpus linker: decides, for one extracted article, its story, speakers and quote clusters.
 
-It holds the in-memory indexes (story MinHashes, clustered quotes) rebuilt from the
-store when a run starts, asks the store for speaker candidates, and is told what
-was committed so the next article sees it. The decisions themselves are the pure
-functions of ``stories``, ``quotes`` and ``speakers``.
+It holds no per-article state: the indexes (story LSH bands, quote variant keys) are
+postings the store keeps (``saidwhat.link.postings``), looked up per article, and the
+keys of a new article and of its new quote variants travel in the ``LinkedArticle``
+so the store writes them in the article's own transaction. Memory stays flat in the
+corpus size. The decisions themselves are the pure functions of ``stories``,
+``quotes`` and ``speakers``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from saidwhat.attribute.quotes import find_quotes
-from saidwhat.link.quotes import MIN_WORDS, QuoteIndex, quote_words
+from saidwhat.link.postings import Postings
+from saidwhat.link.quotes import MIN_WORDS, find_cluster, quote_keys, quote_words
 from saidwhat.link.speakers import (
     KnownSpeaker,
     SpeakerEvidence,
@@ -21,9 +24,9 @@ from saidwhat.link.speakers import (
     name_key,
 )
 from saidwhat.link.stories import (
-    StoryIndex,
+    find_story,
     signature_bytes,
-    signature_from_bytes,
+    story_keys,
     story_signature,
     text_key,
 )
@@ -39,33 +42,25 @@ _NAME_PARTICLES = frozenset(
 )
 
 
-class LinkerStore(Protocol):
-    """What the linker needs from a store."""
+class LinkerStore(Postings, Protocol):
+    """What the linker needs from a store: the postings, and speakers."""
 
-    def story_signatures(self) -> object: ...
-    def cluster_quotes(self) -> object: ...
+    def story_of(self, item: int) -> str: ...
     def speaker_candidates(self, keys: frozenset[str]) -> list[KnownSpeaker]: ...
 
 
 class CorpusLinker:
-    """Links articles to what the store already holds; call ``committed`` after each write."""
+    """Links articles to what the store already holds (no state of its own: the store's
+    postings include every article it has committed, by any process)."""
 
     def __init__(self, store: LinkerStore) -> None:
         self.store = store
-        self.stories = StoryIndex()
-        self._story_of: dict[str, str] = {}
-        for article_id, story_id, signature in store.story_signatures():
-            self.stories.add(article_id, signature_from_bytes(signature))
-            self._story_of[article_id] = story_id
-        self.quotes = QuoteIndex()
-        for cluster_id, text in store.cluster_quotes():
-            self.quotes.add(cluster_id, text)
 
     def link(self, document: Document, *, attributed: bool = True) -> LinkedArticle:
         """The article's identity, story, speakers and quote clusters, ready for the store."""
         key = text_key(document.text)
         signature = story_signature(document.text)
-        similar = self.stories.find(signature)
+        similar = find_story(self.store, signature)
         article_id = key[:16]
         names = {name_key(s.name, s.type) for s in document.speakers}
         names |= {name_key(e.name, e.type) for a in document.attributions for e in a.about}
@@ -73,28 +68,18 @@ class CorpusLinker:
             id=article_id,
             text_key=key,
             signature=signature_bytes(signature),
-            story_id=self._story_of.get(similar, article_id) if similar else article_id,
+            story_id=self.store.story_of(similar) if similar is not None else article_id,
             document=document,
             attributed=attributed,
+            story_keys=story_keys(signature),
             speakers=[
                 self._link_speaker(s, frozenset(names - {name_key(s.name, s.type)}))
                 for s in document.speakers
                 if s.type in LINKED_TYPES
             ],
-            quotes=[self._link_quote(a) for a in document.attributions],
+            quotes=self._link_quotes(document.attributions),
             about_keys=[[name_key(e.name, e.type) for e in a.about] for a in document.attributions],
         )
-
-    def committed(self, linked: LinkedArticle, new_clusters: dict[int, int]) -> None:
-        """Add a stored article to the indexes (``new_clusters``: attribution index → cluster)."""
-        self.stories.add(linked.id, signature_from_bytes(linked.signature))
-        self._story_of[linked.id] = linked.story_id
-        for index, quote in enumerate(linked.quotes):
-            if quote is not None:
-                cluster_id = (
-                    quote.cluster_id if quote.cluster_id is not None else new_clusters[index]
-                )
-                self.quotes.add(cluster_id, quote.text)
 
     def _link_speaker(self, speaker: Speaker, context: frozenset[str]) -> LinkedSpeaker:
         evidence = SpeakerEvidence(
@@ -118,11 +103,30 @@ class CorpusLinker:
             aliases=aliases,
         )
 
-    def _link_quote(self, attribution: Attribution) -> LinkedQuote | None:
-        text = quoted_words(attribution)
-        if text is None:
-            return None
-        return LinkedQuote(text=text, cluster_id=self.quotes.find(text))
+    def _link_quotes(self, attributions: list[Attribution]) -> list[LinkedQuote | None]:
+        """Each attribution's quote and cluster; attributions of the article quoting the same
+        new words share one new cluster."""
+        linked: list[LinkedQuote | None] = []
+        opened: dict[tuple[str, ...], int] = {}
+        for index, attribution in enumerate(attributions):
+            text = quoted_words(attribution)
+            if text is None:
+                linked.append(None)
+                continue
+            words = tuple(quote_words(text))
+            keys = quote_keys(words)
+            cluster_id = find_cluster(self.store, words, keys)
+            same_as = opened.setdefault(words, index) if cluster_id is None else index
+            linked.append(
+                LinkedQuote(
+                    text=text,
+                    cluster_id=cluster_id,
+                    words=" ".join(words),
+                    keys=tuple(keys.postings()),
+                    same_as=same_as if same_as != index else None,
+                )
+            )
+        return linked
 
 
 def quoted_words(attribution: Attribution) -> str | None:

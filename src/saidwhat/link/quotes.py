@@ -1,8 +1,10 @@
 """The same quoted words across articles: clusters of one quotation's variants.
 
 Outlets quote one sentence differently: other quote marks and casing, a word changed,
-the quote cut short, or joined with the next sentence. ``QuoteIndex.find`` matches a
-quote to a cluster by a cascade, the first stage with a match deciding:
+the quote cut short, or joined with the next sentence. ``find_cluster`` matches a
+quote to a cluster among the variants held by ``Postings`` (the store, or ``QuoteIndex``
+in memory), looking candidates up by the variant keys of ``quote_keys``, by a cascade,
+the first stage with a match deciding:
 
 1. exact: the same normalised words;
 2. near: one or two words changed; candidates from MinHash LSH over word 3-grams,
@@ -18,13 +20,19 @@ Quotes under ``MIN_WORDS`` words are never clustered: short phrases ("no comment
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from datasketch import MinHashLSH
-
+from saidwhat.link.postings import (
+    MemoryPostings,
+    Namespace,
+    Postings,
+    band_keys,
+    lsh_params,
+    text_keys,
+)
 from saidwhat.link.stories import minhash_of, normalise_text, shingles
 
 #: Fewest words of a quote that is clustered at all.
@@ -74,73 +82,113 @@ def _contains(longer: Words, shorter: Words) -> bool:
     return any(run == shorter for run in _runs(longer, len(shorter)))
 
 
+#: LSH ``(bands, rows)`` of the quote keys, as datasketch's ``MinHashLSH`` picks them.
+QUOTE_BANDS, QUOTE_ROWS = lsh_params(_LSH_THRESHOLD, _NUM_PERM)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteKeys:
+    """The lookup keys of a quote's normalised words (``quote_keys``)."""
+
+    exact: int
+    bands: tuple[int, ...]
+    #: Every ``MIN_CONTAINED``-word run, and the first (none under ``MIN_CONTAINED`` words).
+    runs: tuple[int, ...]
+    head: int | None
+
+    def postings(self) -> list[tuple[int, int]]:
+        """The ``(namespace, key)`` pairs under which a variant with these words is indexed."""
+        pairs = [(int(Namespace.QUOTE_EXACT), self.exact)]
+        pairs += [(int(Namespace.QUOTE_BAND), key) for key in dict.fromkeys(self.bands)]
+        pairs += [(int(Namespace.QUOTE_RUN), key) for key in dict.fromkeys(self.runs)]
+        if self.head is not None:
+            pairs.append((int(Namespace.QUOTE_HEAD), self.head))
+        return pairs
+
+
+def quote_keys(words: Words) -> QuoteKeys:
+    """The keys of normalised quote words (at least ``MIN_WORDS`` of them)."""
+    signature = minhash_of(_grams(words), _NUM_PERM)
+    runs = tuple(text_keys(" ".join(run) for run in _runs(words, MIN_CONTAINED)))
+    return QuoteKeys(
+        exact=text_keys([" ".join(words)])[0],
+        bands=tuple(band_keys(signature.hashvalues, QUOTE_BANDS, QUOTE_ROWS)),
+        runs=runs,
+        head=runs[0] if runs else None,
+    )
+
+
+def find_cluster(postings: Postings, words: Words, keys: QuoteKeys | None = None) -> int | None:
+    """The cluster whose quote is the same quoted words as ``words`` (normalised, see
+    ``quote_words``) among the variants in ``postings``, else None."""
+    if len(words) < MIN_WORDS:
+        return None
+    keys = keys or quote_keys(words)
+    exact = _variants(postings, postings.lookup(Namespace.QUOTE_EXACT, [keys.exact]))
+    same = [item for item, (_, variant) in exact.items() if variant == words]
+    if same:
+        return exact[min(same)][0]  # the first variant with these words
+    near = _near(postings, words, keys)
+    return near if near is not None else _contained(postings, words, keys)
+
+
+def _variants(postings: Postings, items: set[int]) -> dict[int, tuple[int, Words]]:
+    if not items:
+        return {}
+    return {
+        item: (cluster, tuple(text.split(" ")))
+        for item, (cluster, text) in postings.quote_variants(items).items()
+    }
+
+
+def _near(postings: Postings, words: Words, keys: QuoteKeys) -> int | None:
+    candidates = postings.lookup(Namespace.QUOTE_BAND, list(dict.fromkeys(keys.bands)))
+    scores: dict[int, float] = {}
+    for cluster, variant in _variants(postings, candidates).values():
+        ratio = SequenceMatcher(None, words, variant, autojunk=False).ratio()
+        if ratio >= NEAR_RATIO:
+            scores[cluster] = max(ratio, scores.get(cluster, 0.0))
+    return _best(scores)
+
+
+def _contained(postings: Postings, words: Words, keys: QuoteKeys) -> int | None:
+    if keys.head is None:
+        return None
+    # the query's head inside a variant, or a variant's head inside the query
+    items = postings.lookup(Namespace.QUOTE_RUN, [keys.head])
+    items |= postings.lookup(Namespace.QUOTE_HEAD, list(dict.fromkeys(keys.runs)))
+    scores: dict[int, float] = {}
+    for cluster, variant in _variants(postings, items).values():
+        longer, shorter = (words, variant) if len(words) >= len(variant) else (variant, words)
+        if len(shorter) >= MIN_CONTAINED and _contains(longer, shorter):
+            coverage = len(shorter) / len(longer)
+            scores[cluster] = max(coverage, scores.get(cluster, 0.0))
+    return _best(scores)
+
+
 class QuoteIndex:
-    """Quote clusters, each with one or more variants (texts), to find a quote's cluster."""
+    """Quote clusters in memory (``MemoryPostings``), each with one or more variants
+    (texts), to find a quote's cluster."""
 
     def __init__(self) -> None:
-        #: variant number -> (cluster id, words)
-        self._variants: list[tuple[int, Words]] = []
+        self.postings = MemoryPostings()
         self._seen: set[tuple[int, Words]] = set()
-        self._exact: dict[Words, int] = {}
-        self._lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=_NUM_PERM)
-        #: every MIN_CONTAINED-word run of a variant -> variant numbers (query inside a variant)
-        self._runs: dict[Words, set[int]] = defaultdict(set)
-        #: first MIN_CONTAINED-word run of a variant -> variant numbers (a variant inside query)
-        self._heads: dict[Words, set[int]] = defaultdict(set)
 
     def add(self, cluster_id: int, text: str) -> None:
         """Add ``text`` as a variant of cluster ``cluster_id`` (ignored under MIN_WORDS words)."""
         words = tuple(quote_words(text))
         if len(words) < MIN_WORDS or (cluster_id, words) in self._seen:
             return
-        number = len(self._variants)
-        self._variants.append((cluster_id, words))
         self._seen.add((cluster_id, words))
-        self._exact.setdefault(words, cluster_id)
-        self._lsh.insert(number, minhash_of(_grams(words), _NUM_PERM))
-        if len(words) >= MIN_CONTAINED:
-            for run in _runs(words, MIN_CONTAINED):
-                self._runs[run].add(number)
-            self._heads[words[:MIN_CONTAINED]].add(number)
+        self.postings.add_variant(cluster_id, " ".join(words), quote_keys(words).postings())
 
     def find(self, text: str) -> int | None:
         """The cluster whose quote is the same quoted words as ``text``, else None."""
-        words = tuple(quote_words(text))
-        if len(words) < MIN_WORDS:
-            return None
-        if words in self._exact:
-            return self._exact[words]
-        near = self._near(words)
-        return near if near is not None else self._contained(words)
-
-    def _near(self, words: Words) -> int | None:
-        candidates = self._lsh.query(minhash_of(_grams(words), _NUM_PERM))
-        scores: dict[int, float] = {}
-        for number in candidates:
-            cluster, variant = self._variants[number]
-            ratio = SequenceMatcher(None, words, variant, autojunk=False).ratio()
-            if ratio >= NEAR_RATIO:
-                scores[cluster] = max(ratio, scores.get(cluster, 0.0))
-        return _best(scores)
-
-    def _contained(self, words: Words) -> int | None:
-        if len(words) < MIN_CONTAINED:
-            return None
-        numbers = set(self._runs.get(words[:MIN_CONTAINED], ()))
-        for run in _runs(words, MIN_CONTAINED):
-            numbers |= self._heads.get(run, set())
-        scores: dict[int, float] = {}
-        for number in numbers:
-            cluster, variant = self._variants[number]
-            longer, shorter = (words, variant) if len(words) >= len(variant) else (variant, words)
-            if _contains(longer, shorter):
-                coverage = len(shorter) / len(longer)
-                scores[cluster] = max(coverage, scores.get(cluster, 0.0))
-        return _best(scores)
+        return find_cluster(self.postings, tuple(quote_words(text)))
 
     def __len__(self) -> int:
         """The number of variants indexed."""
-        return len(self._variants)
+        return len(self._seen)
 
 
 def _best(scores: dict[int, float]) -> int | None:

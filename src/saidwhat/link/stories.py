@@ -5,21 +5,31 @@ Wire copies differ from the original by a headline, a dateline, boilerplate line
 
 1. ``text_key``: an exact key over the normalised text (quotes, dashes, case and
    whitespace unified), for byte-different but textually identical copies;
-2. ``story_signature`` and ``StoryIndex``: a MinHash over word shingles, LSH for
-   candidates and the estimated Jaccard similarity to verify them.
+2. ``story_signature`` and ``find_story``: a MinHash over word shingles, its LSH band
+   keys (``story_keys``) for candidates from ``Postings`` (the store, or ``StoryIndex`` in
+   memory) and the estimated Jaccard similarity to verify them.
 
 Everything here is pure and picklable, so a store or a Dask engine can call it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+
+from saidwhat.link.postings import (
+    MemoryPostings,
+    Namespace,
+    Postings,
+    band_keys,
+    lsh_params,
+)
 
 #: Permutations of a story signature. 128 gives a Jaccard estimate with a standard error of
 #: about 0.04 (sqrt(J(1-J)/128)), small against the gap between a wire copy and another story
@@ -98,9 +108,17 @@ def shingles(words: Sequence[str], size: int) -> set[str]:
 
 def minhash_of(items: Iterable[str], num_perm: int = NUM_PERM) -> MinHash:
     """A MinHash of the strings ``items`` with the module's seed and scheme."""
-    m = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
+    m = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=_permutations(num_perm))
     m.update_batch([item.encode("utf-8") for item in items])
     return m
+
+
+@functools.cache
+def _permutations(num_perm: int) -> np.ndarray:
+    """The permutations of the module's seed and scheme (drawn once, not per MinHash)."""
+    permutations = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+    permutations.flags.writeable = False
+    return permutations
 
 
 def story_signature(text: str) -> MinHash:
@@ -116,14 +134,60 @@ def signature_bytes(m: MinHash) -> bytes:
 
 def signature_from_bytes(data: bytes) -> MinHash:
     """The signature ``signature_bytes`` stored."""
+    values = _signature_values(data).astype(np.uint64)
+    return MinHash(
+        seed=SEED, scheme=SCHEME, hashvalues=values, permutations=_permutations(NUM_PERM)
+    )
+
+
+def _signature_values(data: bytes) -> np.ndarray:
     if len(data) != NUM_PERM * 8:
         raise ValueError(f"a story signature has {NUM_PERM * 8} bytes, got {len(data)}")
-    values = np.frombuffer(data, dtype="<u8").astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=values)
+    return np.frombuffer(data, dtype="<u8")
+
+
+#: LSH ``(bands, rows)`` of the story keys: those datasketch's ``MinHashLSH`` picks at
+#: ``STORY_THRESHOLD * _LSH_SLACK``. Stored keys are only comparable with keys made with the same
+#: values: changing them (or ``NUM_PERM``, ``SEED``) needs the store's keys rebuilt.
+STORY_BANDS, STORY_ROWS = lsh_params(STORY_THRESHOLD * _LSH_SLACK, NUM_PERM)
+
+
+def story_keys(signature: MinHash, threshold: float = STORY_THRESHOLD) -> list[tuple[int, int]]:
+    """The ``(namespace, key)`` postings of a story signature: its LSH band keys (none for an
+    empty signature, from an article without words, which is never matched)."""
+    if signature.is_empty():
+        return []
+    bands, rows = (
+        (STORY_BANDS, STORY_ROWS)
+        if threshold == STORY_THRESHOLD
+        else lsh_params(threshold * _LSH_SLACK, NUM_PERM)
+    )
+    return [(Namespace.STORY_BAND, key) for key in band_keys(signature.hashvalues, bands, rows)]
+
+
+def find_story(
+    postings: Postings, signature: MinHash, threshold: float = STORY_THRESHOLD
+) -> int | None:
+    """The item of the most similar indexed story with an estimated Jaccard similarity of at
+    least ``threshold``, else None; ties go to the lowest item (the story added first)."""
+    keys = [key for _, key in story_keys(signature, threshold)]
+    if not keys:
+        return None
+    candidates = postings.lookup(Namespace.STORY_BAND, keys)
+    if not candidates:
+        return None
+    best: tuple[float, int, int] | None = None
+    values = np.asarray(signature.hashvalues, dtype=np.uint64)
+    for item, data in postings.story_signatures(candidates).items():
+        # MinHash.jaccard, without making a MinHash of each candidate
+        score = float(np.count_nonzero(values == _signature_values(data))) / len(values)
+        if score >= threshold and (best is None or (score, -item) > best[:2]):
+            best = (score, -item, item)
+    return best[2] if best else None
 
 
 class StoryIndex:
-    """Signatures of the corpus's stories, to find the story an article repeats.
+    """Story signatures in memory (``MemoryPostings``), to find the story an article repeats.
 
     ``add`` keeps a signature under a unique key (an empty signature, from an article
     without words, is not indexed); ``find`` returns the key of the most similar stored
@@ -134,31 +198,26 @@ class StoryIndex:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold * _LSH_SLACK, num_perm=NUM_PERM)
-        #: key -> (order added, signature); the order breaks ties deterministically.
-        self._signatures: dict[str, tuple[int, MinHash]] = {}
+        self.postings = MemoryPostings()
+        #: key of each item, in the order added (the order breaks ties deterministically).
+        self._keys: list[str] = []
+        self._known: set[str] = set()
 
     def add(self, key: str, signature: MinHash) -> None:
         """Index ``signature`` under ``key``; a key may be added once."""
-        if key in self._signatures:
+        if key in self._known:
             raise ValueError(f"story key {key!r} is already in the index")
         if signature.is_empty():
             return
-        self._lsh.insert(key, signature)
-        self._signatures[key] = (len(self._signatures), signature)
+        self.postings.add_story(signature_bytes(signature), story_keys(signature, self.threshold))
+        self._keys.append(key)
+        self._known.add(key)
 
     def find(self, signature: MinHash) -> str | None:
         """The key of the most similar indexed story at or above the threshold, else None
         (ties go to the story added first)."""
-        if signature.is_empty() or not self._signatures:
-            return None
-        best: tuple[float, int, str] | None = None
-        for key in self._lsh.query(signature):
-            order, stored = self._signatures[key]
-            score = signature.jaccard(stored)
-            if score >= self.threshold and (best is None or (score, -order) > best[:2]):
-                best = (score, -order, key)
-        return best[2] if best else None
+        item = find_story(self.postings, signature, self.threshold)
+        return self._keys[item] if item is not None else None
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        return len(self._keys)

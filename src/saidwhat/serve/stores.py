@@ -34,9 +34,9 @@ class StoreAccess:
 
     @contextmanager
     def writer(self) -> Iterator[tuple[SQLiteStore, CorpusLinker]]:
-        """The writer and its linker (built once: it loads the corpus's indexes), held by
-        one request at a time. Articles another process adds meanwhile are deduplicated by
-        the store but not linked to until the server restarts."""
+        """The writer and its linker, held by one request at a time. The linker looks the
+        store's postings up per article, so articles another process adds meanwhile are
+        linked to as well."""
         with self._write_lock:
             if self._writer is None:
                 self._writer = SQLiteStore(self.db)

@@ -154,8 +154,30 @@ UPDATE quote_clusters SET
 CREATE INDEX quote_clusters_articles ON quote_clusters(articles DESC, first_published);
 """
 
+# The linker's indexes as postings (saidwhat.link.postings), so ingest keeps none in memory:
+# link_keys maps (namespace, key) to items (articles.rowid for story bands, quote_variants.id
+# for quote keys); quote_variants holds each distinct (cluster, normalised words). The keys are
+# computed in Python, so the rows of a store migrated from version 3 are written by the store
+# on its first writable open (``SQLiteStore._rebuild_link_keys``), told so by link_rebuild.
+_V4 = """
+CREATE TABLE quote_variants (
+    id INTEGER PRIMARY KEY,
+    cluster_id INTEGER NOT NULL REFERENCES quote_clusters(id),
+    text TEXT NOT NULL,               -- the normalised words (quote_words), space-separated
+    UNIQUE (cluster_id, text)
+);
+CREATE TABLE link_keys (
+    namespace INTEGER NOT NULL,       -- saidwhat.link.postings.Namespace
+    key INTEGER NOT NULL,             -- signed 64-bit hash
+    item INTEGER NOT NULL,
+    PRIMARY KEY (namespace, key, item)
+) WITHOUT ROWID;
+CREATE TABLE link_rebuild (pending INTEGER NOT NULL);
+INSERT INTO link_rebuild (pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM articles);
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 
 def version(conn: sqlite3.Connection) -> int:
