@@ -391,6 +391,25 @@ def test_a_body_over_the_limit_is_413_before_anything_runs(client: TestClient) -
     assert MAX_BODY_BYTES > 50_000
 
 
+def test_a_streamed_body_over_the_limit_is_413_too(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+        yield b'{"text": "'
+        for _ in range(60):
+            yield b"x" * 1000
+        yield b'"}'
+
+    answer = client.post(
+        "/api/extract", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert_error(answer, 413, "larger than")
+
+
+def test_extraction_is_bounded_per_article(corpus: tuple[Path, dict[str, str]]) -> None:
+    with TestClient(create_app(ServeSettings(db=corpus[0]))) as roomy:  # the 2 MB default
+        answer = roomy.post("/api/extract", json={"text": "Okay. " * 17_000})
+    assert_error(answer, 413, "more than the 100000")
+
+
 def test_extract_input_is_validated_before_the_model_runs(client: TestClient) -> None:
     assert_error(client.post("/api/extract", json={}), 422, "exactly one")
     assert_error(client.post("/api/extract", json={"text": "a", "html": "<p>b</p>"}), 422, "one")

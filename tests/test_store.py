@@ -114,12 +114,44 @@ def test_a_newer_or_foreign_file_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer than this saidwhat"):
         SQLiteStore(newer)
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="something else"):
+            SQLiteStore(other, readonly=readonly)
+    conn = sqlite3.connect(other)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["notes"]
+    conn.close()
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError, match="not a saidwhat store"):
         SQLiteStore(junk)
+    with pytest.raises(StoreError, match="newer than this saidwhat"):
+        SQLiteStore(newer, readonly=True)
     with pytest.raises(NotFoundError, match="saidwhat ingest"):
         SQLiteStore(tmp_path / "missing.db", readonly=True)
+
+
+def test_a_path_with_uri_characters_opens_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "my#store?50%.db"
+    with SQLiteStore(path) as store:
+        add(
+            store,
+            article(
+                "a",
+                [("Elena Varga", "PERSON", "said", QUOTE)],
+                outlet="Ledger",
+                published="2026-03-01",
+            ),
+        )
+    with SQLiteStore(path, readonly=True) as store:
+        assert store.stats()["articles"] == 1
+    # No stray file from a URI cut at "#" or "?" (a reader may leave the WAL's own files).
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names - {"my#store?50%.db-wal", "my#store?50%.db-shm"} == {"my#store?50%.db"}
 
 
 def test_stored_article_keeps_text_offsets_and_corpus_speaker_ids(store: SQLiteStore) -> None:
@@ -392,8 +424,14 @@ def test_quote_filters(corpus: SQLiteStore) -> None:
     newest = corpus.quotes(limit=2)
     assert [s.published for s in newest] == ["2026-03-04", "2026-03-03"]
     assert corpus.quotes(limit=2, offset=4)[0].published == "2026-03-01"
-    with pytest.raises(InputError, match="not a date"):
-        QuoteFilter(since="March")
+    # Wildcards are literal, and odd "ids" are names.
+    assert contents(speaker="%") == contents(outlet="_") == contents(about="%") == []
+    assert contents(speaker="\u00b2") == contents(speaker="99999999999999999999") == []
+    for day in ("March", "20260301", "2026-W09", "2026-03-01junk", "2026-02-30"):
+        with pytest.raises(InputError, match="not a date"):
+            QuoteFilter(since=day)
+    with pytest.raises(InputError, match="no words"):
+        QuoteFilter(q='" *')
     with pytest.raises(InputError, match="kind"):
         QuoteFilter(kind="rumour")
 

@@ -7,6 +7,8 @@ script), request bodies are size-limited, and errors have one shape (``errors.py
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -26,17 +28,25 @@ def create_app(settings: ServeSettings) -> FastAPI:
     """The app serving the store at ``settings.db``."""
     from saidwhat.serve import api, pages  # imported here: they import this module's names
 
+    stores = StoreAccess(settings.db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
     app = FastAPI(
         title="saidwhat",
         summary="Who said what, about whom, where and when: statements from news.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     # The Swagger UI that ships in a package here (4.15) reads OpenAPI 3.0 documents only;
     # the schema FastAPI writes is also valid 3.0 for these routes.
     app.openapi_version = "3.0.3"
     app.state.settings = settings
-    app.state.stores = StoreAccess(settings.db)
+    app.state.stores = stores
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -25,12 +25,28 @@ class StoreAccess:
         self._write_lock = threading.Lock()
         self._writer: SQLiteStore | None = None
         self._linker: CorpusLinker | None = None
+        #: Every reader opened, so that ``close`` can close them from the main thread.
+        self._readers: list[SQLiteStore] = []
+        self._readers_lock = threading.Lock()
 
     def reader(self) -> SQLiteStore:
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = SQLiteStore(self.db, readonly=True)
+            with self._readers_lock:
+                self._readers.append(store)
         return store
+
+    def close(self) -> None:
+        """Close every connection (at shutdown; the writer's close updates statistics)."""
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for store in readers:
+            store.close()
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = self._linker = None
 
     @contextmanager
     def writer(self) -> Iterator[tuple[SQLiteStore, CorpusLinker]]:

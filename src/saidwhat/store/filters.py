@@ -13,6 +13,9 @@ KINDS = ("direct", "indirect", "mixed")
 #: Longest accepted text of a filter: a search box, not a document.
 MAX_QUERY_CHARS = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Largest id SQLite stores (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
 #: Sorts after every character: a date followed by it ends the range of that day.
 _LAST_CHAR = "\U0010ffff"
 
@@ -45,11 +48,18 @@ class QuoteFilter:
             raise InputError(f"kind: {self.kind!r} is not one of {', '.join(KINDS)}")
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None:
-                try:
-                    date.fromisoformat(value[:10])
-                except ValueError:
-                    raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+            if value is not None and not _is_day(value):
+                raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+        if self.q is not None and self.q.strip() and not fts_query(self.q):
+            raise InputError(f"q: {self.q!r} has no words to search for")
+
+    @property
+    def speaker_id(self) -> int | None:
+        """``speaker`` when it is a corpus speaker id (an int, or a string of ASCII digits)."""
+        value = self.speaker
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            value = int(value)
+        return value if isinstance(value, int) and 0 <= value <= _MAX_ID else None
 
     @property
     def reads_articles(self) -> bool:
@@ -60,7 +70,7 @@ class QuoteFilter:
     def narrows_statements(self) -> bool:
         """Whether the filter picks statements through an index of their own (speaker,
         ``about``, words, article, cluster): few enough to sort rather than walk in order."""
-        speaker = self.speaker is not None and self.speaker != ""
+        speaker = self.speaker_id is not None or bool(self.speaker)
         words = bool(self.q and fts_query(self.q))
         return speaker or words or bool(self.about or self.article) or self.cluster is not None
 
@@ -68,20 +78,19 @@ class QuoteFilter:
         """The WHERE clause (over ``a`` attributions and ``r`` articles) and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
-        speaker = self.speaker
-        if isinstance(speaker, int) or (isinstance(speaker, str) and speaker.isdigit()):
+        if self.speaker_id is not None:
             clauses.append("a.speaker_id = ?")
-            params.append(int(speaker))
-        elif speaker:
+            params.append(self.speaker_id)
+        elif isinstance(self.speaker, str) and self.speaker:
             clauses.append(
-                "(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?"
-                " UNION SELECT id FROM speakers WHERE name LIKE ?)"
-                " OR (a.speaker_id IS NULL AND a.speaker_name LIKE ?))"
+                f"(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}"
+                f" UNION SELECT id FROM speakers WHERE name {LIKE})"
+                f" OR (a.speaker_id IS NULL AND a.speaker_name {LIKE}))"
             )
-            params += [f"%{speaker}%"] * 3
+            params += [contains(self.speaker)] * 3
         if self.about:
-            clauses.append("a.id IN (SELECT attribution_id FROM about WHERE name LIKE ?)")
-            params.append(f"%{self.about}%")
+            clauses.append(f"a.id IN (SELECT attribution_id FROM about WHERE name {LIKE})")
+            params.append(contains(self.about))
         if self.q and (match := fts_query(self.q)):
             clauses.append(
                 "a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)"
@@ -91,17 +100,17 @@ class QuoteFilter:
             clauses.append("a.kind = ?")
             params.append(self.kind)
         if self.outlet:
-            clauses.append("r.outlet LIKE ?")
-            params.append(f"%{self.outlet}%")
+            clauses.append(f"r.outlet {LIKE}")
+            params.append(contains(self.outlet))
         # Bare comparisons of the column, so that the articles_published index serves them:
         # ``published >= day`` is ``substr(published, 1, 10) >= day`` for a 10-character
         # day, and any value that starts with ``until`` sorts below ``until`` + U+10FFFF.
         if self.since:
             clauses.append("r.published >= ?")
-            params.append(self.since[:10])
+            params.append(self.since)
         if self.until:
             clauses.append("r.published < ?")
-            params.append(self.until[:10] + _LAST_CHAR)
+            params.append(self.until + _LAST_CHAR)
         if self.article:
             clauses.append("a.article_id = ?")
             params.append(self.article)
@@ -109,6 +118,26 @@ class QuoteFilter:
             clauses.append("a.cluster_id = ?")
             params.append(self.cluster)
         return (" AND ".join(clauses) or "1"), params
+
+
+#: A LIKE whose pattern escapes its wildcards with a backslash (see ``contains``).
+LIKE = "LIKE ? ESCAPE '\\'"
+
+
+def contains(text: str) -> str:
+    """The LIKE pattern matching values that contain ``text`` literally ("%" and "_" too)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _is_day(value: str) -> bool:
+    if not _DAY.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def fts_query(text: str) -> str:

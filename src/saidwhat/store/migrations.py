@@ -185,22 +185,52 @@ def version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the store at ``conn`` to the latest schema; return the version it was at."""
+    """Bring the store at ``conn`` to the latest schema; return the version it was at.
+
+    Each migration runs in one transaction with its version bump, and the version is
+    read again once the write lock is held: two processes opening an old store at
+    once apply each migration once.
+    """
     before = version(conn)
-    if before > len(MIGRATIONS):
-        raise StoreError(
-            f"the store has schema version {before}, newer than this saidwhat "
-            f"({len(MIGRATIONS)}): upgrade saidwhat"
-        )
-    for number, script in enumerate(MIGRATIONS[before:], start=before + 1):
-        # executescript commits first, so the migration and its version bump
-        # are one explicit transaction.
+    _refuse_newer(before)
+    for number, script in enumerate(MIGRATIONS, start=1):
+        if number <= before:
+            continue
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
+            conn.execute("BEGIN IMMEDIATE")
+            current = version(conn)
+            _refuse_newer(current)
+            if current < number:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.rollback()
             raise StoreError(f"migration {number} failed: {exc}") from exc
     return before
+
+
+def _refuse_newer(found: int) -> None:
+    if found > len(MIGRATIONS):
+        raise StoreError(
+            f"the store has schema version {found}, newer than this saidwhat "
+            f"({len(MIGRATIONS)}): upgrade saidwhat"
+        )
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a migration script, one by one (``executescript`` would
+    commit the open transaction first)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in pending.splitlines()
+    ):
+        raise ValueError(f"incomplete SQL at the end of a migration: {pending.strip()[:60]}")
+    return statements

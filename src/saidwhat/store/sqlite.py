@@ -34,7 +34,7 @@ from saidwhat.model import (
     Statement,
     TextSpan,
 )
-from saidwhat.store.filters import QuoteFilter
+from saidwhat.store.filters import LIKE, QuoteFilter, contains
 from saidwhat.store.migrations import MIGRATIONS, migrate, version
 
 __all__ = ["DuplicateArticle", "SQLiteStore"]
@@ -73,8 +73,9 @@ class SQLiteStore:
         self._stored = False
         if readonly and not self.path.exists():
             raise NotFoundError(f"{self.path}: no such store (run `saidwhat ingest` first)")
+        # A URI (escaped: "#" or "?" in a file name would cut it) opens the file read-only.
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" if readonly else str(self.path)
         try:
-            uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
             self.conn = sqlite3.connect(
                 uri,
                 uri=readonly,
@@ -82,6 +83,7 @@ class SQLiteStore:
                 isolation_level=None,
                 check_same_thread=False,
             )
+            self._refuse_foreign()
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 # NORMAL in WAL mode: a committed article survives a killed process.
@@ -92,10 +94,9 @@ class SQLiteStore:
                 self.conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
                 migrate(self.conn)
                 self._rebuild_link_keys()
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self._check_schema()
-            if readonly and version(self.conn) < len(MIGRATIONS):
-                # A store written by an older saidwhat: migrate it once, then read it.
+            if readonly and version(self.conn) != len(MIGRATIONS):
+                # A store written by an older saidwhat: migrate it once, then read it (a
+                # newer one is refused by the migration).
                 self.conn.close()
                 SQLiteStore(self.path).close()
                 self.conn = sqlite3.connect(
@@ -105,8 +106,24 @@ class SQLiteStore:
                     isolation_level=None,
                     check_same_thread=False,
                 )
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._check_schema()
         except sqlite3.DatabaseError as exc:
+            self._close_quietly()
             raise StoreError(f"{self.path}: not a saidwhat store ({exc})") from None
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.close()
+
+    def _refuse_foreign(self) -> None:
+        """Never migrate someone else's database: a version-0 file must be empty."""
+        if version(self.conn) == 0 and self.conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+            raise StoreError(f"{self.path}: not a saidwhat store (a database of something else)")
 
     def _check_schema(self) -> None:
         names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
@@ -495,24 +512,26 @@ class SQLiteStore:
 
     def _count(self, article_id: str, published: str | None) -> None:
         """Add a new article to its speakers' and quote clusters' running totals."""
-        for table, column, extra in (
-            ("speakers", "speaker_id", ", statements = statements + n"),
-            ("quote_clusters", "cluster_id", ""),
-        ):
-            first, last = (
-                ("first_seen", "last_seen") if table == "speakers" else ("first_published", None)
-            )
-            dates = f", {first} = min(coalesce({first}, :p), :p)"
-            if last:
-                dates += f", {last} = max(coalesce({last}, :p), :p)"
-            self.conn.execute(
-                f"""UPDATE {table} SET articles = articles + 1{extra}
-                        {dates if published else ""}
-                    FROM (SELECT {column} AS key, count(*) AS n FROM attributions
-                          WHERE article_id = :a AND {column} IS NOT NULL GROUP BY {column})
-                    WHERE id = key""",
-                {"a": article_id, "p": published},
-            )
+        # Dates move only when the article has one (min/max of NULL would erase them).
+        self.conn.execute(
+            """UPDATE speakers SET articles = articles + 1, statements = statements + n,
+                   first_seen = CASE WHEN :p IS NULL THEN first_seen
+                                     ELSE min(coalesce(first_seen, :p), :p) END,
+                   last_seen = CASE WHEN :p IS NULL THEN last_seen
+                                    ELSE max(coalesce(last_seen, :p), :p) END
+               FROM (SELECT speaker_id AS key, count(*) AS n FROM attributions
+                     WHERE article_id = :a AND speaker_id IS NOT NULL GROUP BY speaker_id)
+               WHERE id = key""",
+            {"a": article_id, "p": published},
+        )
+        self.conn.execute(
+            """UPDATE quote_clusters SET articles = articles + 1,
+                   first_published = CASE WHEN :p IS NULL THEN first_published
+                                          ELSE min(coalesce(first_published, :p), :p) END
+               WHERE id IN (SELECT cluster_id FROM attributions
+                            WHERE article_id = :a AND cluster_id IS NOT NULL)""",
+            {"a": article_id, "p": published},
+        )
 
     def speakers(
         self, query: str | None = None, *, limit: int = 50, offset: int = 0
@@ -745,10 +764,8 @@ def _speaker_where(query: str | None) -> tuple[str, list[Any]]:
     """The WHERE clause (over ``s`` speakers) matching ``query`` in the name or an alias."""
     if not query:
         return "", []
-    where = (
-        "WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?) OR s.name LIKE ?"
-    )
-    return where, [f"%{query}%", f"%{query}%"]
+    where = f"WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE})"
+    return f"{where} OR s.name {LIKE}", [contains(query)] * 2
 
 
 def _text(span: TextSpan | None) -> str | None:
