@@ -695,9 +695,13 @@ class SQLiteStore:
             for r in rows
         ]
         wordings = self.conn.execute(
-            """SELECT a.quote, count(*), group_concat(DISTINCT r.outlet) FROM attributions a
-               JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?
-               GROUP BY a.quote ORDER BY min(r.published) NULLS LAST, min(a.id)""",
+            # Outlets in order of publication (the subquery's order feeds group_concat;
+            # ``_variants`` drops repeats).
+            """SELECT quote, count(*), group_concat(outlet, char(31)) FROM (
+                   SELECT a.quote, a.id, r.outlet, r.published FROM attributions a
+                   JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?
+                   ORDER BY r.published NULLS LAST, a.id)
+               GROUP BY quote ORDER BY min(published) NULLS LAST, min(id)""",
             (cluster_id,),
         ).fetchall()
         return QuoteCluster(
@@ -833,7 +837,7 @@ def _statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
 
 def _variants(base: str, wordings: list[tuple[str, int, str | None]]) -> list[QuoteVariant]:
     """Each distinct wording (by normalised words), earliest first, with its word diff from
-    ``base``; ``wordings`` are ``(text, occurrences, outlets joined by commas)``."""
+    ``base``; ``wordings`` are ``(text, occurrences, outlets joined by U+001F)``."""
     grouped: dict[tuple[str, ...], list[tuple[str, int, str | None]]] = {}
     for wording in wordings:
         grouped.setdefault(tuple(quote_words(wording[0])), []).append(wording)
@@ -843,7 +847,7 @@ def _variants(base: str, wordings: list[tuple[str, int, str | None]]) -> list[Qu
             diff=tuple(word_diff(base, group[0][0])),
             occurrences=sum(n for _, n, _ in group),
             outlets=tuple(
-                dict.fromkeys(o for _, _, outlets in group for o in (outlets or "").split(",") if o)
+                dict.fromkeys(o for _, _, outs in group for o in (outs or "").split("\x1f") if o)
             ),
         )
         for group in grouped.values()
