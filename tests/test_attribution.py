@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 import saidwhat
-from saidwhat.attribute.assemble import group_parts
+from saidwhat.attribute.assemble import _one_content, group_parts
 from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
 
 
@@ -182,3 +182,14 @@ def test_unbalanced_marks_never_crash_or_swallow_the_article(text: str) -> None:
         for start, end in a.content.spans:
             assert 0 <= start < end <= len(text)
         assert a.content.end - a.content.start < 2_000
+
+
+def test_a_cue_keeps_the_nearest_content_on_each_side_and_frees_the_others() -> None:
+    # "A1 A2 A3 ; B1 B2 B3 B4 , she said , C1 C2 C3 ; D1 D2 D3": the tagger missed the cues of
+    # A and D, which the cue "said" would otherwise swallow into one statement.
+    doc = spacy.blank("en")("A1 A2 A3 ; B1 B2 B3 B4 , she said , C1 C2 C3 ; D1 D2 D3")
+    cue = doc[10:11]
+    a, b, c, d = ([doc[i:j]] for i, j in ((0, 3), (4, 8), (12, 15), (16, 19)))
+    kept, others = _one_content(cue, [a, b, c, d])
+    assert [s.text for s in kept] == ["B1 B2 B3 B4", "C1 C2 C3"]
+    assert [[s.text for s in seg] for seg in others] == [["A1 A2 A3"], ["D1 D2 D3"]]

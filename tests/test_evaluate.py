@@ -98,14 +98,14 @@ def test_reader_takes_the_first_annotation_file_as_gold() -> None:
 
 
 # Regression floors on the first 40 dev articles, pinned just under what the shipped tagger
-# measures there (content exact 0.512, partial 0.695, source 0.675, cue 0.654 with
+# measures there (content exact 0.526, partial 0.700, source 0.672, cue 0.656 with
 # `saidwhat eval polnear ../shared/data/polnear/dev --limit 40`). The attribution-engine
 # issue asks for 0.55 / 0.75 / 0.65 / 0.70 on the whole of dev; raise these as the engine
 # gets there. EPSILON absorbs float noise only, not regressions.
 FLOORS = {
-    "content_exact": 0.51,
-    "content_partial": 0.69,
-    "source_exact": 0.67,
+    "content_exact": 0.52,
+    "content_partial": 0.695,
+    "source_exact": 0.665,
     "cue_exact": 0.65,
 }
 EPSILON = 0.005

@@ -250,6 +250,7 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     groups = [_Group(cue) for cue in cues]
     by_sentence = _Cues(cues)
     orphans: list[_Group] = []
+    claimed: dict[int, list[list[Span]]] = {}
     contents = _attach_stray_marks(doc, [s for s in ordered if s.label_ == "CONTENT"])
     for run in _runs(contents, doc):
         for cue_index, fragments in _segments(run, by_sentence):
@@ -264,12 +265,28 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
             if cue_index is None:
                 orphans.append(_Group(None, fragments))
             else:
-                groups[cue_index].contents.extend(fragments)
+                claimed.setdefault(cue_index, []).append(fragments)
+    for cue_index, segments in claimed.items():
+        kept, others = _one_content(groups[cue_index].cue, segments)
+        groups[cue_index].contents.extend(kept)
+        orphans.extend(_Group(None, fragments) for fragments in others)
     for span in sources:
         if (index := _best_cue(span, by_sentence)) is not None:
             groups[index].sources.append(span)
     _share_sources(groups)
     return groups + orphans
+
+
+def _one_content(cue: Span, segments: list[list[Span]]) -> tuple[list[Span], list[list[Span]]]:
+    """A cue's content: the nearest segment on each side of it ("“…,” she said, “…”");
+    segments further on the same side are statements of their own (a cue the tagger
+    missed), not more of this one."""
+    before = [s for s in segments if s[-1].end <= cue.start]
+    after = [s for s in segments if s[0].start >= cue.end]
+    inside = [s for s in segments if s not in before and s not in after]
+    kept = [*before[-1:], *inside, *after[:1]]
+    others = [s for s in segments if s not in kept]
+    return [span for segment in kept for span in segment], others
 
 
 def _indices(spans: Iterable[Span]) -> set[int]:
