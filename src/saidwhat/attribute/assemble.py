@@ -327,11 +327,12 @@ def _extend(doc: Doc, groups: Sequence[_Group]) -> None:
         if group.cue is None or group.origin != "tagger" or not group.contents:
             continue
         last = group.contents[-1]
+        # Only a reporting verb's clause: an object noun phrase ("criticised the wall")
+        # drags in whatever the parser hung on it ("the wall in December").
         found = rule_for(doc, group.cue.root)
-        contents = found[2] if found else object_of(doc, group.cue)
-        if not contents:
+        if not found or not found[2]:
             continue
-        clause = contents[-1]
+        clause = found[2][-1]
         if clause.start == last.start and last.end < clause.end <= last.sent.end:
             extra = range(last.end, clause.end)
             if not any(i in taken for i in extra):
