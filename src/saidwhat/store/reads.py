@@ -1,0 +1,410 @@
+"""The store's read queries: statements, speakers, articles, stories, quote clusters, stats.
+
+``Reads`` is part of ``SQLiteStore`` (its one connection is ``self.conn``); reads
+return the dataclasses of ``saidwhat.model``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from saidwhat.errors import NotFoundError
+from saidwhat.link import quote_words, word_diff
+from saidwhat.model import (
+    Attribution,
+    CorpusSpeaker,
+    Document,
+    EntityRef,
+    QuoteCluster,
+    QuoteOccurrence,
+    QuoteVariant,
+    RoleSeen,
+    Speaker,
+    SpeakerProfile,
+    Statement,
+    TextSpan,
+)
+from saidwhat.store.filters import LIKE, QuoteFilter, contains
+
+_STATEMENT_COLUMNS = """
+    a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,
+    a.source, a.source_spans, a.speaker_id, COALESCE(s.name, a.speaker_name),
+    COALESCE(s.type, a.speaker_type), a.confidence, a.cluster_id,
+    r.title, r.url, r.outlet, r.published
+"""
+_STATEMENT_FROM = """
+    FROM attributions a
+    JOIN articles r ON r.id = a.article_id
+    LEFT JOIN speakers s ON s.id = a.speaker_id
+"""
+
+
+class Reads:
+    """Read queries over ``self.conn``."""
+
+    conn: sqlite3.Connection
+
+    def quotes(
+        self, where: QuoteFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[Statement]:
+        """Statements matching ``where``, newest first (undated last)."""
+        where = where or QuoteFilter()
+        sql, params = where.sql()
+        # With table statistics SQLite may walk the articles newest first (articles_published)
+        # and test each statement, which is quick unless the filter keeps few of them; then
+        # the unary + keeps the index out of the ORDER BY, and the matches are sorted.
+        published = "+r.published" if where.narrows_statements else "r.published"
+        rows = self.conn.execute(
+            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
+            f" ORDER BY {published} DESC NULLS LAST, a.id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return self._statements(rows)
+
+    def count_quotes(self, where: QuoteFilter | None = None) -> int:
+        where = where or QuoteFilter()
+        sql, params = where.sql()
+        # Every statement has its article (a foreign key) and speakers are a LEFT JOIN, so
+        # the joins change no count: they are only made when the filter reads the article.
+        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
+        return self.conn.execute(f"SELECT count(*) {tables} WHERE {sql}", params).fetchone()[0]
+
+    def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
+        """Every statement in storage order, read in batches (for exports)."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.id > ?"
+                " ORDER BY a.id LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            yield from self._statements(rows)
+            last = rows[-1][0]
+
+    def _statements(self, rows: Sequence[tuple[Any, ...]]) -> list[Statement]:
+        about = self._about([row[0] for row in rows])
+        return [_statement(row, about.get(row[0], [])) for row in rows]
+
+    def _about(self, attribution_ids: list[int]) -> dict[int, list[EntityRef]]:
+        found: dict[int, list[EntityRef]] = {}
+        for start in range(0, len(attribution_ids), 500):
+            chunk = attribution_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, name, type_ in self.conn.execute(
+                f"SELECT attribution_id, name, type FROM about WHERE attribution_id IN ({marks})",
+                chunk,
+            ):
+                found.setdefault(aid, []).append(EntityRef(name=name, type=type_))
+        return found
+
+    def speakers(
+        self, query: str | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[CorpusSpeaker]:
+        """Corpus speakers (whose name or an alias contains ``query``), most quoted first."""
+        where, params = _speaker_where(query)
+        rows = self.conn.execute(
+            f"""SELECT s.id FROM speakers s {where}
+                ORDER BY s.statements DESC, s.name LIMIT ? OFFSET ?""",
+            (*params, limit, offset),
+        ).fetchall()
+        return [self.speaker(row[0]) for row in rows]
+
+    def count_speakers(self, query: str | None = None) -> int:
+        """How many corpus speakers ``speakers(query)`` pages through."""
+        where, params = _speaker_where(query)
+        return self.conn.execute(f"SELECT count(*) FROM speakers s {where}", params).fetchone()[0]
+
+    def speaker(self, speaker_id: int) -> CorpusSpeaker:
+        """One corpus speaker with aliases, roles (with dates), counts, first and last seen."""
+        row = self.conn.execute(
+            "SELECT name, type, statements, articles, first_seen, last_seen FROM speakers"
+            " WHERE id = ?",
+            (speaker_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no speaker {speaker_id}")
+        statements, articles, first, last = row[2:]
+        aliases = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT alias FROM speaker_aliases WHERE speaker_id = ? ORDER BY count DESC, alias",
+                (speaker_id,),
+            )
+        ]
+        roles = [
+            RoleSeen(*r)
+            for r in self.conn.execute(
+                """SELECT role, count, first_seen, last_seen FROM speaker_roles
+               WHERE speaker_id = ? ORDER BY count DESC, role""",
+                (speaker_id,),
+            )
+        ]
+        return CorpusSpeaker(
+            id=speaker_id,
+            name=row[0],
+            type=row[1],
+            aliases=aliases,
+            roles=roles,
+            statements=statements,
+            articles=articles,
+            first_seen=first,
+            last_seen=last,
+        )
+
+    def speaker_profile(self, speaker_id: int, *, top: int = 10) -> SpeakerProfile:
+        """A speaker with statements per month, the outlets quoting them and their topics."""
+        speaker = self.speaker(speaker_id)
+        by_month = self.conn.execute(
+            """SELECT substr(r.published, 1, 7) AS month, count(*) FROM attributions a
+               JOIN articles r ON r.id = a.article_id
+               WHERE a.speaker_id = ? AND r.published IS NOT NULL
+               GROUP BY month ORDER BY month""",
+            (speaker_id,),
+        ).fetchall()
+        outlets = self.conn.execute(
+            """SELECT coalesce(r.outlet, '?'), count(*) AS n FROM attributions a
+               JOIN articles r ON r.id = a.article_id WHERE a.speaker_id = ?
+               GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?""",
+            (speaker_id, top),
+        ).fetchall()
+        about = self.conn.execute(
+            """SELECT min(b.name), min(b.type), count(DISTINCT b.attribution_id) AS n
+               FROM about b JOIN attributions a ON a.id = b.attribution_id
+               WHERE a.speaker_id = ? GROUP BY b.key ORDER BY n DESC, 1 LIMIT ?""",
+            (speaker_id, top),
+        ).fetchall()
+        return SpeakerProfile(speaker, by_month, outlets, about)
+
+    def article(self, article_id: str) -> tuple[Document, list[Statement], str]:
+        """The stored article (its text and metadata), its statements, and its story id."""
+        row = self.conn.execute(
+            """SELECT id, text, path, title, url, published, outlet, author, language, story_id,
+                      source_id
+               FROM articles WHERE id = ?""",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article {article_id!r}")
+        document = Document(
+            id=row[0],
+            text=row[1],
+            path=row[2],
+            title=row[3],
+            url=row[4],
+            published=row[5],
+            outlet=row[6],
+            author=row[7],
+            language=row[8],
+            derived_text=True,
+        )
+        rows = self.conn.execute(
+            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.article_id = ? ORDER BY a.id",
+            (article_id,),
+        ).fetchall()
+        statements = self._statements(rows)
+        document.attributions = [s.attribution for s in statements]
+        document.speakers = self._article_speakers(article_id)
+        return document, statements, row[9]
+
+    def _article_speakers(self, article_id: str) -> list[Speaker]:
+        speakers: dict[int, Speaker] = {}
+        for speaker_id, name, type_, spans, text in self.conn.execute(
+            """SELECT m.speaker_id, s.name, s.type, m.spans, m.text FROM mentions m
+               JOIN speakers s ON s.id = m.speaker_id WHERE m.article_id = ? ORDER BY m.rowid""",
+            (article_id,),
+        ):
+            speaker = speakers.setdefault(speaker_id, Speaker(str(speaker_id), name, type_))
+            speaker.mentions.append(TextSpan(_spans(spans), text))
+        return list(speakers.values())
+
+    def story(self, story_id: str) -> list[tuple[str, str | None, str | None, str | None]]:
+        """``(article_id, outlet, published, title)`` of a story's articles, earliest first."""
+        return self.conn.execute(
+            """SELECT id, outlet, published, title FROM articles WHERE story_id = ?
+               ORDER BY published NULLS LAST, rowid""",
+            (story_id,),
+        ).fetchall()
+
+    def cluster(self, cluster_id: int, *, occurrences: int | None = None) -> QuoteCluster:
+        """A quote cluster: its occurrences, first appearance first (the first
+        ``occurrences`` of them, or all), totals, and every wording with its word diff."""
+        totals = self.conn.execute(
+            """SELECT count(*), count(DISTINCT r.outlet) FROM attributions a
+               JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?""",
+            (cluster_id,),
+        ).fetchone()
+        if not totals[0]:
+            raise NotFoundError(f"no quote cluster {cluster_id}")
+        rows = self.conn.execute(
+            """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
+                      a.speaker_id, COALESCE(s.name, a.speaker_name),
+                      COALESCE(s.type, a.speaker_type)
+               FROM attributions a JOIN articles r ON r.id = a.article_id
+               LEFT JOIN speakers s ON s.id = a.speaker_id
+               WHERE a.cluster_id = ? ORDER BY r.published NULLS LAST, r.rowid, a.id LIMIT ?""",
+            (cluster_id, -1 if occurrences is None else occurrences),
+        ).fetchall()
+        found = [
+            QuoteOccurrence(
+                statement_id=r[0],
+                article_id=r[1],
+                text=r[2],
+                outlet=r[3],
+                url=r[4],
+                published=r[5],
+                speaker=EntityRef(r[7], r[8], str(r[6]) if r[6] is not None else None)
+                if r[7]
+                else None,
+            )
+            for r in rows
+        ]
+        wordings = self.conn.execute(
+            # Outlets in order of publication (the subquery's order feeds group_concat;
+            # ``_variants`` drops repeats).
+            """SELECT quote, count(*), group_concat(outlet, char(31)) FROM (
+                   SELECT a.quote, a.id, r.outlet, r.published FROM attributions a
+                   JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?
+                   ORDER BY r.published NULLS LAST, a.id)
+               GROUP BY quote ORDER BY min(published) NULLS LAST, min(id)""",
+            (cluster_id,),
+        ).fetchall()
+        return QuoteCluster(
+            id=cluster_id,
+            text=found[0].text,
+            occurrences=found,
+            variants=_variants(found[0].text, wordings),
+            size=totals[0],
+            outlets=totals[1],
+        )
+
+    def clusters(
+        self, *, limit: int = 20, min_size: int = 2, occurrences: int = 10
+    ) -> list[QuoteCluster]:
+        """The most reported quotes (by number of articles), each with its first
+        ``occurrences`` occurrences."""
+        ids = self.conn.execute(
+            """SELECT id FROM quote_clusters WHERE articles >= ?
+               ORDER BY articles DESC, first_published LIMIT ?""",
+            (min_size, limit),
+        ).fetchall()
+        return [self.cluster(row[0], occurrences=occurrences) for row in ids]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of what the store holds."""
+        one = self._scalar
+        return {
+            "articles": one("SELECT count(*) FROM articles"),
+            "attributed_articles": one("SELECT count(*) FROM articles WHERE attributed"),
+            "languages": dict(
+                self.conn.execute(
+                    "SELECT coalesce(language, '?'), count(*) FROM articles"
+                    " GROUP BY 1 ORDER BY 2 DESC"
+                ).fetchall()
+            ),
+            "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
+            "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
+            "republished_stories": one(
+                "SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id"
+                " HAVING count(*) > 1)"
+            ),
+            "statements": one("SELECT count(*) FROM attributions"),
+            "kinds": dict(
+                self.conn.execute(
+                    "SELECT kind, count(*) FROM attributions GROUP BY kind ORDER BY 2 DESC"
+                ).fetchall()
+            ),
+            "speakers": one("SELECT count(*) FROM speakers"),
+            "quote_clusters": one("SELECT count(*) FROM quote_clusters WHERE articles > 1"),
+            "first_published": one("SELECT min(published) FROM articles"),
+            "last_published": one("SELECT max(published) FROM articles"),
+        }
+
+    def _scalar(self, sql: str) -> Any:
+        return self.conn.execute(sql).fetchone()[0]
+
+
+def _speaker_where(query: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``s`` speakers) matching ``query`` in the name or an alias."""
+    if not query:
+        return "", []
+    where = f"WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE})"
+    return f"{where} OR s.name {LIKE}", [contains(query)] * 2
+
+
+def _spans(data: str) -> tuple[tuple[int, int], ...]:
+    return tuple((s, e) for s, e in json.loads(data))
+
+
+def _part(text: str | None, spans: str | None) -> TextSpan | None:
+    return TextSpan(_spans(spans), text) if text is not None and spans else None
+
+
+def _statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
+    (
+        aid,
+        article_id,
+        kind,
+        content,
+        content_spans,
+        cue,
+        cue_spans,
+        source,
+        source_spans,
+        speaker_id,
+        speaker_name,
+        speaker_type,
+        confidence,
+        cluster_id,
+        title,
+        url,
+        outlet,
+        published,
+    ) = row
+    speaker = None
+    if speaker_name:
+        speaker = EntityRef(
+            speaker_name, speaker_type, str(speaker_id) if speaker_id is not None else None
+        )
+    attribution = Attribution(
+        kind=kind,
+        content=TextSpan(_spans(content_spans), content),
+        cue=_part(cue, cue_spans),
+        source=_part(source, source_spans),
+        speaker=speaker,
+        about=about,
+        confidence=confidence,
+    )
+    return Statement(
+        id=aid,
+        article_id=article_id,
+        attribution=attribution,
+        title=title,
+        url=url,
+        outlet=outlet,
+        published=published,
+        cluster_id=cluster_id,
+    )
+
+
+def _variants(base: str, wordings: list[tuple[str, int, str | None]]) -> list[QuoteVariant]:
+    """Each distinct wording (by normalised words), earliest first, with its word diff from
+    ``base``; ``wordings`` are ``(text, occurrences, outlets joined by U+001F)``."""
+    grouped: dict[tuple[str, ...], list[tuple[str, int, str | None]]] = {}
+    for wording in wordings:
+        grouped.setdefault(tuple(quote_words(wording[0])), []).append(wording)
+    return [
+        QuoteVariant(
+            text=group[0][0],
+            diff=tuple(word_diff(base, group[0][0])),
+            occurrences=sum(n for _, n, _ in group),
+            outlets=tuple(
+                dict.fromkeys(o for _, _, outs in group for o in (outs or "").split("\x1f") if o)
+            ),
+        )
+        for group in grouped.values()
+    ]
