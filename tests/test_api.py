@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from builders import article
 from saidwhat.link.linker import CorpusLinker
-from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan
 from saidwhat.serve import MAX_PAGE_SIZE, ServeSettings, api, create_app
 from saidwhat.serve.errors import SECURITY_HEADERS
 from saidwhat.serve.settings import MAX_BODY_BYTES
@@ -26,53 +26,6 @@ STORY = (
     "“The ferry will run again by the end of March,” said Mayor Elena Varga.\n\n"
     "The port union said it would watch the repairs closely."
 )
-
-
-def article(
-    doc_id: str,
-    statements: list[tuple[str, str, str, str]],
-    *,
-    outlet: str,
-    published: str,
-    kind: str = "direct",
-    roles: dict[str, list[str]] | None = None,
-    lead: str = "",
-) -> Document:
-    """A document built from ``(speaker, type, cue, content)`` statements (as in test_store)."""
-    text = lead
-    speakers: dict[str, Speaker] = {}
-    attributions = []
-    for name, type_, cue, content in statements:
-        text += "\n\n" if text else ""
-        start = len(text) + 1
-        text += f"“{content},” {name} {cue}."
-        s0 = start + len(content) + 3
-        source = TextSpan.of(text, [(s0, s0 + len(name))])
-        cue_at = s0 + len(name) + 1
-        speaker = speakers.setdefault(
-            name, Speaker(f"s{len(speakers) + 1}", name, type_, list((roles or {}).get(name, [])))
-        )
-        speaker.mentions.append(source)
-        attributions.append(
-            Attribution(
-                kind,  # type: ignore[arg-type]
-                TextSpan.of(text, [(start, start + len(content))]),
-                TextSpan.of(text, [(cue_at, cue_at + len(cue))]),
-                source,
-                speaker.ref(),
-                about=[EntityRef("Port Lantern", "GPE")],
-                confidence=0.9,
-            )
-        )
-    return Document(
-        id=doc_id,
-        text=text,
-        outlet=outlet,
-        published=published,
-        language="en",
-        speakers=list(speakers.values()),
-        attributions=attributions,
-    )
 
 
 def build_corpus(path: Path) -> dict[str, str]:

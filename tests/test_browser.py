@@ -24,9 +24,10 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
+from builders import article
 from saidwhat.cli import main
 from saidwhat.link.linker import CorpusLinker
-from saidwhat.model import Attribution, Document, Speaker, TextSpan
+from saidwhat.model import Document
 from saidwhat.serve.app import create_app
 from saidwhat.serve.settings import ServeSettings
 from saidwhat.store import SQLiteStore
@@ -73,32 +74,16 @@ PASTED = (
 
 def evil_document() -> Document:
     """An article whose title, outlet, text and quoted speaker are HTML payloads."""
-    lead = f"Lead {SCRIPT} paragraph {IMG}.\n\n"
-    text = f"{lead}\u201c{EVIL_QUOTE},\u201d {EVIL_SPEAKER} said."
-    c0 = len(lead) + 1
-    s0 = c0 + len(EVIL_QUOTE) + 3
-    k0 = s0 + len(EVIL_SPEAKER) + 1
-    source = TextSpan.of(text, [(s0, s0 + len(EVIL_SPEAKER))])
-    speaker = Speaker("s1", EVIL_SPEAKER, "PERSON", [f"role {SCRIPT}"])
-    speaker.mentions.append(source)
-    attribution = Attribution(
-        "direct",
-        TextSpan.of(text, [(c0, c0 + len(EVIL_QUOTE))]),
-        TextSpan.of(text, [(k0, k0 + len("said"))]),
-        source,
-        speaker.ref(),
-        confidence=0.9,
-    )
-    return Document(
-        id="evil",
-        text=text,
-        title=f"Title {SCRIPT} {IMG}",
-        url="javascript:window.__xss=1",
+    return article(
+        "evil",
+        [(EVIL_SPEAKER, "PERSON", "said", EVIL_QUOTE)],
         outlet=f"Evil {SCRIPT} Times {IMG}",
         published="2026-02-01",
-        language="en",
-        speakers=[speaker],
-        attributions=[attribution],
+        url="javascript:window.__xss=1",
+        title=f"Title {SCRIPT} {IMG}",
+        roles={EVIL_SPEAKER: [f"role {SCRIPT}"]},
+        lead=f"Lead {SCRIPT} paragraph {IMG}.",
+        about=(),
     )
 
 

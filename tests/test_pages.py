@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from builders import article as make_article
 from saidwhat.link.linker import CorpusLinker
-from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan
 from saidwhat.serve import pages
 from saidwhat.serve.app import create_app
 from saidwhat.serve.settings import ServeSettings
@@ -27,62 +27,6 @@ EVIL_NAME = f"Mallory {SCRIPT}{IMG}"
 EVIL_QUOTE = f"Nothing to see here {SCRIPT} and nothing {IMG} at all, truly nothing"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 ESCAPED_IMG = "&lt;img src=x onerror=alert(1)&gt;"
-
-
-def make_article(
-    doc_id: str,
-    statements: list[tuple[str, str, str, str]],
-    *,
-    outlet: str,
-    published: str,
-    title: str | None = None,
-    url: str | None = None,
-    roles: dict[str, list[str]] | None = None,
-    lead: str = "",
-    kind: str = "direct",
-) -> Document:
-    """A document whose text is built from ``(speaker, type, cue, content)`` statements.
-
-    Each statement is its own paragraph, written ``“content,” speaker cue.``.
-    """
-    text = lead
-    speakers: dict[str, Speaker] = {}
-    attributions = []
-    for name, type_, cue, content in statements:
-        if text:
-            text += "\n\n"
-        start = len(text) + 1
-        text += f"“{content},” {name} {cue}."
-        c = TextSpan.of(text, [(start, start + len(content))])
-        s0 = start + len(content) + 3
-        source = TextSpan.of(text, [(s0, s0 + len(name))])
-        cue_span = TextSpan.of(text, [(s0 + len(name) + 1, s0 + len(name) + 1 + len(cue))])
-        speaker = speakers.setdefault(
-            name, Speaker(f"s{len(speakers) + 1}", name, type_, list((roles or {}).get(name, [])))
-        )
-        speaker.mentions.append(source)
-        attributions.append(
-            Attribution(
-                kind,  # type: ignore[arg-type]
-                c,
-                cue_span,
-                source,
-                speaker.ref(),
-                about=[EntityRef("Port Lantern", "GPE")],
-                confidence=0.9,
-            )
-        )
-    return Document(
-        id=doc_id,
-        text=text,
-        title=title,
-        url=url,
-        outlet=outlet,
-        published=published,
-        language="en",
-        speakers=list(speakers.values()),
-        attributions=attributions,
-    )
 
 
 @dataclass

@@ -12,68 +12,15 @@ import pyarrow.parquet as pq
 import pytest
 
 import saidwhat
+from builders import article
 from saidwhat.errors import InputError, NotFoundError, StoreError
 from saidwhat.link.linker import CorpusLinker
 from saidwhat.link.postings import Namespace
-from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan
+from saidwhat.model import Document
 from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore
 from saidwhat.store.export import write_csv, write_jsonl, write_parquet
 
 QUOTE = "We will not accept a deal that leaves our harbour workers behind"
-
-
-def article(
-    doc_id: str,
-    statements: list[tuple[str, str, str, str]],
-    *,
-    outlet: str,
-    published: str,
-    url: str | None = None,
-    roles: dict[str, list[str]] | None = None,
-    lead: str = "",
-) -> Document:
-    """A document whose text is built from ``(speaker, type, cue, content)`` statements.
-
-    Direct statements are written ``“content,” speaker cue.``; the speaker's name is
-    its mention and the source.
-    """
-    text = lead
-    speakers: dict[str, Speaker] = {}
-    attributions = []
-    for name, type_, cue, content in statements:
-        if text:
-            text += "\n\n"
-        start = len(text) + 1
-        text += f"“{content},” {name} {cue}."
-        c = TextSpan.of(text, [(start, start + len(content))])
-        s0 = start + len(content) + 3
-        source = TextSpan.of(text, [(s0, s0 + len(name))])
-        cue_span = TextSpan.of(text, [(s0 + len(name) + 1, s0 + len(name) + 1 + len(cue))])
-        speaker = speakers.setdefault(
-            name, Speaker(f"s{len(speakers) + 1}", name, type_, list((roles or {}).get(name, [])))
-        )
-        speaker.mentions.append(source)
-        attributions.append(
-            Attribution(
-                "direct",
-                c,
-                cue_span,
-                source,
-                speaker.ref(),
-                about=[EntityRef("Port Lantern", "GPE")],
-                confidence=0.9,
-            )
-        )
-    return Document(
-        id=doc_id,
-        text=text,
-        url=url,
-        outlet=outlet,
-        published=published,
-        language="en",
-        speakers=list(speakers.values()),
-        attributions=attributions,
-    )
 
 
 def add(store: SQLiteStore, document: Document) -> str:
