@@ -139,18 +139,8 @@ def test_query_commands_on_a_missing_store_fail_in_one_line(tmp_path: Path) -> N
 
 
 def test_an_article_extraction_fails_on_is_listed_and_not_stored(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, boom_breaks_extraction
 ) -> None:
-    from saidwhat import pipeline
-
-    real = pipeline._annotate
-
-    def flaky(nlp, documents, batch_size):
-        if any("BOOM" in d.text for d in documents):
-            raise ValueError("kaboom")
-        return real(nlp, documents, batch_size)
-
-    monkeypatch.setattr(pipeline, "_annotate", flaky)
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "good.txt").write_text(synthetic_article(3), encoding="utf-8")
@@ -161,6 +151,6 @@ def test_an_article_extraction_fails_on_is_listed_and_not_stored(
     assert "Traceback" not in err
     reasons = (tmp_path / "x.db.failures.tsv").read_text(encoding="utf-8")
     assert "bad.txt\textraction failed (ValueError: kaboom)" in reasons
-    monkeypatch.setattr(pipeline, "_annotate", real)
+    boom_breaks_extraction()  # fixed: the rerun stores it
     code, _, err = run("ingest", str(inputs), "--db", str(db))
     assert code == 0 and "stored 1 article(s)" in err and "1 duplicate(s) skipped" in err

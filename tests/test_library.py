@@ -131,15 +131,9 @@ def test_articles_in_other_languages_keep_their_language_and_get_no_statements()
     assert saidwhat.extract("“Yes,” she said.").language == "en"  # too short to tell
 
 
-def test_a_document_extraction_fails_on_is_reported_and_the_others_go_on(monkeypatch) -> None:
-    real = pipeline._annotate
-
-    def flaky(nlp, documents, batch_size):
-        if any("BOOM" in d.text for d in documents):
-            raise ValueError("kaboom")
-        return real(nlp, documents, batch_size)
-
-    monkeypatch.setattr(pipeline, "_annotate", flaky)
+def test_a_document_extraction_fails_on_is_reported_and_the_others_go_on(
+    boom_breaks_extraction,
+) -> None:
     texts = ["Okafor said the talks had failed.", "BOOM, said nobody.", ARTICLE]
     first, broken, last = saidwhat.extract_many(texts)
     assert broken.error == "extraction failed (ValueError: kaboom)" and not broken.attributions
