@@ -11,7 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from saidwhat.cli import ByteSize, main
+from saidwhat.cli import main
+from saidwhat.cli.common import ByteSize
 
 STORY = (
     "The harbour master said on Friday that the ferry would resume in spring.\r\n"

@@ -16,10 +16,16 @@ from pathlib import Path
 import click
 
 from saidwhat.cli import corpus, serve
-from saidwhat.cli.common import ByteSize, configure_logging, fail, quiet_broken_pipe, row
+from saidwhat.cli.common import (
+    configure_logging,
+    fail,
+    max_bytes_option,
+    quiet_broken_pipe,
+    row,
+)
 from saidwhat.errors import SaidwhatError, TooLargeError
 from saidwhat.evaluate import evaluate_polnear
-from saidwhat.ingest import DEFAULT_MAX_BYTES, STDIN, STDIN_LABEL, InputFailure, iter_inputs
+from saidwhat.ingest import STDIN, STDIN_LABEL, InputFailure, iter_inputs
 from saidwhat.model import Attribution, Document
 from saidwhat.pipeline import LANGUAGES, extract_many
 
@@ -54,13 +60,7 @@ def main(verbose: int) -> None:
     help="Output format.  [default: table on a terminal, jsonl otherwise]",
 )
 @click.option("--id", "doc_id", help="Id of the document (only with a single file or -).")
-@click.option(
-    "--max-bytes",
-    type=ByteSize(),
-    default=DEFAULT_MAX_BYTES,
-    show_default="5MB",
-    help="Per-document size limit, e.g. 500KB or 20MB; larger inputs are skipped.",
-)
+@max_bytes_option
 @_n_process
 def extract(
     paths: tuple[str, ...], format_: str | None, doc_id: str | None, max_bytes: int, n_process: int

@@ -6,9 +6,13 @@ import logging
 import os
 import re
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
+
+from saidwhat.ingest import DEFAULT_MAX_BYTES
+from saidwhat.store import DEFAULT_DB
 
 #: Libraries whose log messages are noise for a user (each failure is reported once,
 #: by the CLI); shown with ``-v``.
@@ -40,6 +44,25 @@ class ByteSize(click.ParamType):
         if match is None or factor is None or float(match.group(1)) * factor < 1:
             self.fail(f"{value!r} is not a size such as 500KB, 20MB or 5000000", param, ctx)
         return int(float(match.group(1)) * factor)
+
+
+#: ``--db``: the store a command reads or writes.
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="SAIDWHAT_DB",
+    help="The store file (also $SAIDWHAT_DB).",
+)
+#: ``--max-bytes``: the per-article size limit of the commands that read inputs.
+max_bytes_option = click.option(
+    "--max-bytes",
+    type=ByteSize(),
+    default=DEFAULT_MAX_BYTES,
+    show_default="5MB",
+    help="Per-article size limit, e.g. 500KB or 20MB; larger inputs are skipped.",
+)
 
 
 def row(cells: list[str], widths: list[int]) -> str:

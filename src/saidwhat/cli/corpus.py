@@ -14,23 +14,15 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from saidwhat.cli.common import ByteSize, fail, quiet_broken_pipe, row
+from saidwhat.cli.common import db_option, fail, max_bytes_option, quiet_broken_pipe, row
 from saidwhat.corpus import FAILED, IngestSummary, ingest
 from saidwhat.errors import SaidwhatError
-from saidwhat.ingest import DEFAULT_MAX_BYTES, count_articles
+from saidwhat.ingest import count_articles
 from saidwhat.link import format_diff
 from saidwhat.model import QuoteCluster, Statement
-from saidwhat.store import DEFAULT_DB, KINDS, QuoteFilter, SQLiteStore
+from saidwhat.store import KINDS, QuoteFilter, SQLiteStore
 from saidwhat.store.export import FORMATS, write_csv, write_jsonl, write_parquet
 
-_db = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="SAIDWHAT_DB",
-    help="The store file (also $SAIDWHAT_DB).",
-)
 _limit = click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N results."
 )
@@ -66,7 +58,7 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
 
 @click.command(name="ingest")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH ...")
-@_db
+@db_option
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -74,13 +66,7 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
     show_default=True,
     help="Worker processes for parsing (one process writes).",
 )
-@click.option(
-    "--max-bytes",
-    type=ByteSize(),
-    default=DEFAULT_MAX_BYTES,
-    show_default="5MB",
-    help="Per-article size limit; larger articles are skipped.",
-)
+@max_bytes_option
 @click.option(
     "--failures",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -133,7 +119,7 @@ def _summary_line(summary: IngestSummary) -> str:
 
 
 @click.command()
-@_db
+@db_option
 @click.option("--speaker", help="A speaker's name (any alias) or corpus id.")
 @click.option("--about", help="Someone or something the statement is about.")
 @click.option(
@@ -199,7 +185,7 @@ def _echo_statements(statements: list[Statement]) -> None:
 
 
 @click.command()
-@_db
+@db_option
 @click.option("-q", "--query", "query", help="Part of a name or alias.")
 @_limit
 @_format("table", "jsonl")
@@ -220,7 +206,7 @@ def speakers(db: Path, query: str | None, limit: int, format_: str | None) -> No
 
 @click.command()
 @click.argument("article_id")
-@_db
+@db_option
 @_format("table", "json")
 def show(article_id: str, db: Path, format_: str | None) -> None:
     """One article with its statements and the other articles of its story."""
@@ -249,7 +235,7 @@ def show(article_id: str, db: Path, format_: str | None) -> None:
 
 
 @click.command()
-@_db
+@db_option
 @_limit
 @_format("table", "jsonl")
 def clusters(db: Path, limit: int, format_: str | None) -> None:
@@ -280,7 +266,7 @@ def _echo_cluster(cluster: QuoteCluster) -> None:
 
 
 @click.command()
-@_db
+@db_option
 @click.option(
     "--format",
     "format_",
@@ -314,7 +300,7 @@ def export(db: Path, format_: str, to: Path | None) -> None:
 
 
 @click.command()
-@_db
+@db_option
 @_format("table", "json")
 def stats(db: Path, format_: str | None) -> None:
     """What the store holds: articles, languages, stories, statements, speakers, clusters."""

@@ -6,23 +6,16 @@ from pathlib import Path
 
 import click
 
-from saidwhat.cli.common import fail
+from saidwhat.cli.common import db_option, fail
 from saidwhat.errors import SaidwhatError
-from saidwhat.store import DEFAULT_DB, SQLiteStore
+from saidwhat.store import SQLiteStore
 
 #: The environment variable that may hold the write token (kept out of the process list).
 TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
 
 
 @click.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="SAIDWHAT_DB",
-    help="The store file (also $SAIDWHAT_DB).",
-)
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
