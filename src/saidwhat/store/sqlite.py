@@ -11,6 +11,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +52,18 @@ class SQLiteStore(Reads):
             raise NotFoundError(f"{self.path}: no such store (run `saidwhat ingest` first)")
         # A URI (escaped: "#" or "?" in a file name would cut it) opens the file read-only.
         uri = f"{self.path.resolve().as_uri()}?mode=ro" if readonly else str(self.path)
+        # Autocommit: transactions are explicit. Any thread may close it (the server closes
+        # each thread's reader at shutdown).
+        connect = partial(
+            sqlite3.connect,
+            uri,
+            uri=readonly,
+            timeout=BUSY_TIMEOUT,
+            isolation_level=None,
+            check_same_thread=False,
+        )
         try:
-            self.conn = sqlite3.connect(
-                uri,
-                uri=readonly,
-                timeout=BUSY_TIMEOUT,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            self.conn = connect()
             self._refuse_foreign()
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -75,13 +80,7 @@ class SQLiteStore(Reads):
                 # newer one is refused by the migration).
                 self.conn.close()
                 SQLiteStore(self.path).close()
-                self.conn = sqlite3.connect(
-                    uri,
-                    uri=True,
-                    timeout=BUSY_TIMEOUT,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
+                self.conn = connect()
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._check_schema()
         except sqlite3.DatabaseError as exc:
