@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from saidwhat.errors import NotFoundError
@@ -92,15 +92,19 @@ class Reads:
 
     def _about(self, attribution_ids: list[int]) -> dict[int, list[EntityRef]]:
         found: dict[int, list[EntityRef]] = {}
-        for start in range(0, len(attribution_ids), 500):
-            chunk = attribution_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for aid, name, type_ in self.conn.execute(
-                f"SELECT attribution_id, name, type FROM about WHERE attribution_id IN ({marks})",
-                chunk,
-            ):
-                found.setdefault(aid, []).append(EntityRef(name=name, type=type_))
+        sql = "SELECT attribution_id, name, type FROM about WHERE attribution_id"
+        for aid, name, type_ in self._by_ids(sql, attribution_ids):
+            found.setdefault(aid, []).append(EntityRef(name=name, type=type_))
         return found
+
+    def _by_ids(self, sql: str, ids: Collection[Any]) -> list[tuple[Any, ...]]:
+        """The rows of ``sql`` (ending in the column to match) ``IN`` ``ids``, in chunks
+        within SQLite's limit on parameters."""
+        rows: list[tuple[Any, ...]] = []
+        for chunk in in_chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            rows += self.conn.execute(f"{sql} IN ({marks})", chunk).fetchall()
+        return rows
 
     def speakers(
         self, query: str | None = None, *, limit: int = 50, offset: int = 0
@@ -183,8 +187,7 @@ class Reads:
     def article(self, article_id: str) -> tuple[Document, list[Statement], str]:
         """The stored article (its text and metadata), its statements, and its story id."""
         row = self.conn.execute(
-            """SELECT id, text, path, title, url, published, outlet, author, language, story_id,
-                      source_id
+            """SELECT id, text, path, title, url, published, outlet, author, language, story_id
                FROM articles WHERE id = ?""",
             (article_id,),
         ).fetchone()
@@ -257,9 +260,7 @@ class Reads:
                 outlet=r[3],
                 url=r[4],
                 published=r[5],
-                speaker=EntityRef(r[7], r[8], str(r[6]) if r[6] is not None else None)
-                if r[7]
-                else None,
+                speaker=_speaker_ref(r[6], r[7], r[8]),
             )
             for r in rows
         ]
@@ -344,6 +345,19 @@ def _part(text: str | None, spans: str | None) -> TextSpan | None:
     return TextSpan(_spans(spans), text) if text is not None and spans else None
 
 
+def in_chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """``values`` in lists of at most ``size``: SQLite limits the parameters of a query."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _speaker_ref(speaker_id: int | None, name: str | None, type_: str) -> EntityRef | None:
+    """A statement's speaker: the corpus speaker (with its id) or the article's unlinked one."""
+    if not name:
+        return None
+    return EntityRef(name, type_, str(speaker_id) if speaker_id is not None else None)
+
+
 def _statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
     (
         aid,
@@ -365,17 +379,12 @@ def _statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
         outlet,
         published,
     ) = row
-    speaker = None
-    if speaker_name:
-        speaker = EntityRef(
-            speaker_name, speaker_type, str(speaker_id) if speaker_id is not None else None
-        )
     attribution = Attribution(
         kind=kind,
         content=TextSpan(_spans(content_spans), content),
         cue=_part(cue, cue_spans),
         source=_part(source, source_spans),
-        speaker=speaker,
+        speaker=_speaker_ref(speaker_id, speaker_name, speaker_type),
         about=about,
         confidence=confidence,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.migrations import MIGRATIONS, migrate, version
-from saidwhat.store.reads import Reads
+from saidwhat.store.reads import Reads, in_chunks
 
 __all__ = ["DuplicateArticle", "SQLiteStore"]
 
@@ -143,7 +143,7 @@ class SQLiteStore(Reads):
     def lookup(self, namespace: int, keys: Collection[int]) -> set[int]:
         """The items indexed under any of ``keys`` in ``namespace``."""
         found: set[int] = set()
-        for chunk in _chunks(list(keys)):
+        for chunk in in_chunks(list(keys)):
             marks = ",".join("?" * len(chunk))
             found.update(
                 row[0]
@@ -162,13 +162,6 @@ class SQLiteStore(Reads):
         """``(cluster id, normalised words)`` of each quote variant by id."""
         rows = self._by_ids("SELECT id, cluster_id, text FROM quote_variants WHERE id", items)
         return {row[0]: (row[1], row[2]) for row in rows}
-
-    def _by_ids(self, sql: str, ids: Collection[int]) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = []
-        for chunk in _chunks(list(ids)):
-            marks = ",".join("?" * len(chunk))
-            rows += self.conn.execute(f"{sql} IN ({marks})", chunk).fetchall()
-        return rows
 
     def speaker_candidates(self, keys: Iterable[str]) -> list[KnownSpeaker]:
         """The corpus speakers indexed under any of ``keys``, with their linking evidence."""
@@ -450,11 +443,6 @@ class SQLiteStore(Reads):
                             WHERE article_id = :a AND cluster_id IS NOT NULL)""",
             {"a": article_id, "p": published},
         )
-
-
-def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _text(span: TextSpan | None) -> str | None:
