@@ -133,6 +133,13 @@ def test_failures_are_listed_with_reasons_and_set_the_exit_status(tmp_path: Path
     assert any("export.jsonl:2" in line for line in reasons)
 
 
+def test_a_mistyped_path_fails_in_one_line_and_makes_no_store(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    code, _, err = run("ingest", str(tmp_path / "nwes"), str(tmp_path / "*.warc"), "--db", str(db))
+    assert code == 1 and err.count("\n") == 1 and "nwes" in err
+    assert not db.exists()
+
+
 def test_query_commands_on_a_missing_store_fail_in_one_line(tmp_path: Path) -> None:
     code, _, err = run("quotes", "--db", str(tmp_path / "none.db"))
     assert code == 1 and err.count("\n") == 1 and "saidwhat ingest" in err

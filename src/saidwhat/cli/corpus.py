@@ -17,7 +17,7 @@ from tqdm import tqdm
 from saidwhat.cli.common import db_option, fail, max_bytes_option, quiet_broken_pipe, row
 from saidwhat.corpus import FAILED, IngestSummary, ingest
 from saidwhat.errors import SaidwhatError
-from saidwhat.ingest import count_articles
+from saidwhat.ingest import count_articles, names_nothing
 from saidwhat.link import format_diff
 from saidwhat.model import QuoteCluster, Statement
 from saidwhat.store import KINDS, QuoteFilter, SQLiteStore
@@ -81,6 +81,8 @@ def ingest_command(
     interruption finishes the rest. The exit status is 1 if any input failed.
     """
     failures = failures or db.with_name(db.name + ".failures.tsv")
+    if all(names_nothing(p) for p in paths):  # a mistyped path: make no store for it
+        fail(f"no such file, directory or matching files: {', '.join(paths)}")
     with _store(db, readonly=False) as store:
         interactive = sys.stderr.isatty()
         total = count_articles(paths) if interactive else None

@@ -24,6 +24,7 @@ from saidwhat.ingest.sources import (
     count_articles,
     iter_articles,
     iter_inputs,
+    names_nothing,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "iso_date",
     "iter_articles",
     "iter_inputs",
+    "names_nothing",
     "language_code",
     "looks_like_html",
     "read_path",

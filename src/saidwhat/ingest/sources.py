@@ -137,6 +137,11 @@ def iter_inputs(
             yield from iter_articles([name], max_bytes=max_bytes)
 
 
+def names_nothing(name: str | Path) -> bool:
+    """Whether ``name`` is neither a file nor a directory nor a pattern matching any."""
+    return not os.path.lexists(name) and not glob.glob(str(name), recursive=True)
+
+
 def _expand(name: str | Path) -> Iterator[Path | InputFailure]:
     """The files ``name`` stands for: itself, those under a directory, a pattern's matches."""
     path = Path(name)
