@@ -222,6 +222,29 @@ def test_pronouns_follow_gender_between_two_people(nlp):
 
 
 @model
+def test_names_the_ner_cuts_at_a_particle_are_made_whole(nlp):
+    t = (
+        "Energy commissioner Hendrik van den Berg said prices would fall. "
+        "Van den Berg added that the grid was ready.\n"
+        "The warning came from European Commission chief Ursula von der Leyen in Brussels. "
+        "Von der Leyen said the fund would grow. Later, von der Leyen said it was enough."
+    )
+    # The English model tags "Hendrik van" + "Berg", "Ursula von der" + "Leyen" (GPE).
+    speakers, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "prices would fall", "Hendrik van den Berg"),
+            said(t, "that the grid was ready", "Van den Berg"),
+            said(t, "the fund would grow", "Von der Leyen"),
+            said(t, "it was enough", "von der Leyen"),
+        ],
+    )
+    assert names(attributions) == ["Hendrik van den Berg"] * 2 + ["Ursula von der Leyen"] * 2
+    assert speaker_named(speakers, "Ursula von der Leyen").roles == ["European Commission chief"]
+
+
+@model
 def test_pronoun_prefers_the_previous_speaker_over_a_later_name(nlp):
     t = (
         "Kremlin spokesman Dmitri Peskov said on Friday that the talks would go ahead.\n"

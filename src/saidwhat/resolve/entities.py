@@ -25,7 +25,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from saidwhat.resolve.lexicon import (
     COUNTRY_VARIANTS,
@@ -300,23 +300,60 @@ def _person_gender(doc: Doc, start: int, roles: list[str]) -> str | None:
     return None
 
 
+#: Particles that also open the names of newspapers and channels ("Le Monde", "Al Jazeera"):
+#: capitalised, they are not taken for part of a person's name.
+_PRESS_ARTICLES = frozenset({"la", "le", "el", "al"})
+
+
+def _particle(token: Token) -> bool:
+    """A name particle where it can only be one: lowercase, or opening a sentence."""
+    if token.lower_ not in NAME_PARTICLES:
+        return False
+    return token.is_lower or (token.is_sent_start and token.lower_ not in _PRESS_ARTICLES)
+
+
+def _entity_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of the NER spans, with names cut at a particle made whole.
+
+    The English model tags "Ursula von der" + "Leyen" (GPE), "von der" + "Leyen",
+    "Von der Leyen" (ORG): each is the person "[Ursula] von der Leyen" here.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for ent in doc.ents:
+        if spans and spans[-1][1] > ent.start:
+            continue  # taken into the name before it
+        start, end, label = ent.start, ent.end, ent.label_
+        while start > 0 and _particle(doc[start - 1]):
+            start -= 1
+        if label == "PERSON" or _particle(doc[start]):
+            while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES:
+                if not (doc[end].is_title or doc[end].lower_ in NAME_PARTICLES):
+                    break
+                end += 1
+        words = [t for t in doc[start:end] if t.lower_ not in NAME_PARTICLES]
+        if _particle(doc[start]) and len(words) == 1 and words[0].is_title:
+            label = "PERSON"  # particles and one capitalised word: a surname, whatever its tag
+        spans.append((start, end, label))
+    return spans
+
+
 def _typed_mentions(doc: Doc) -> list[_Raw]:
     """Step 1: the kept NER spans, trimmed and typed."""
     raws: list[_Raw] = []
-    for ent in doc.ents:
-        if ent.label_ not in KEPT:
+    for ent_start, ent_end, label in _entity_spans(doc):
+        if label not in KEPT:
             continue
-        start, end = _trim(doc, ent.start, ent.end, ent.label_)
+        start, end = _trim(doc, ent_start, ent_end, label)
         name_start = start
         while end - name_start > 1 and is_title(doc[name_start]):
             name_start += 1
-        kind = KEPT[ent.label_]
+        kind = KEPT[label]
         if kind != "PERSON" and end - name_start > 1 and _looks_like_person(doc, name_start, end):
             kind = "PERSON"
         if kind == "PERSON":
             start = name_start
         if start < end:
-            raws.append(_Raw(start, end, kind, ent.label_))
+            raws.append(_Raw(start, end, kind, label))
     # A one-word span is a person's surname once a person of that name is known.
     known = {name_words(doc[r.start : r.end].text)[-1] for r in raws if r.type == "PERSON"}
     for raw in raws:
