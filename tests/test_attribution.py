@@ -51,6 +51,25 @@ def test_a_closed_quote_followed_by_a_new_one_is_two_statements() -> None:
     assert [s.text for s in said.contents] == ["“ Never again . ”"]
 
 
+def test_an_overlong_tagged_cue_is_cut_to_its_verb_not_dropped() -> None:
+    words = "“ We won , ” the diplomats said in a joint statement from the site of the talks ."
+    words = words.split()
+    said = words.index("said")
+    heads = [said] * len(words)
+    deps = ["dep"] * len(words)
+    deps[said] = "ROOT"
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+    parts = [
+        Span(doc, 0, 5, label="CONTENT"),
+        Span(doc, 5, 7, label="SOURCE"),
+        Span(doc, said, len(words) - 1, label="CUE"),  # 12 tokens: longer than any cue
+    ]
+    (group,) = group_parts(doc, parts)
+    assert group.cue is not None and group.cue.text == "said"
+    assert [s.text for s in group.sources] == ["the diplomats"]
+    assert [s.text for s in group.contents] == ["“ We won , ”"]
+
+
 def test_boilerplate_lines() -> None:
     text = (
         "Disclaimer: The views are the author's.\n"
