@@ -263,6 +263,14 @@ def test_running_totals_match_a_recount(corpus: SQLiteStore) -> None:
            JOIN articles r ON r.id = a.article_id GROUP BY c.id"""
     ).fetchall()
     assert clusters and all(row[1:3] == row[3:5] for row in clusters)
+    reports_recount = """SELECT a.cluster_id, a.quote, coalesce(r.outlet, ''), count(*),
+                                min(r.published), min(a.id)
+                         FROM attributions a JOIN articles r ON r.id = a.article_id
+                         WHERE a.cluster_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"""
+    reports = "SELECT * FROM cluster_reports ORDER BY 1, 2, 3"
+    assert (
+        corpus.conn.execute(reports).fetchall() == corpus.conn.execute(reports_recount).fetchall()
+    )
 
 
 def test_a_store_made_before_the_running_totals_gets_them_when_opened(tmp_path: Path) -> None:

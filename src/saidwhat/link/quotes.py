@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Literal
 
 from saidwhat.link.postings import (
@@ -220,7 +221,13 @@ def word_diff(base: str, variant: str) -> list[tuple[Op, str]]:
 
 
 def _keys(tokens: list[str]) -> list[str]:
-    return [" ".join(quote_words(token)) for token in tokens]
+    return [_key(token) for token in tokens]
+
+
+@lru_cache(maxsize=1 << 16)
+def _key(token: str) -> str:
+    """One word, normalised; cached, as a cluster's wordings repeat the same words."""
+    return " ".join(quote_words(token))
 
 
 def format_diff(pieces: Sequence[tuple[str, str]]) -> str:

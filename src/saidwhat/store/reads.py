@@ -237,19 +237,25 @@ class Reads:
         """A quote cluster: its occurrences, first appearance first (the first
         ``occurrences`` of them, or all), totals, and every wording with its word diff."""
         totals = self.conn.execute(
-            """SELECT count(*), count(DISTINCT r.outlet) FROM attributions a
-               JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?""",
+            """SELECT sum(reports), count(DISTINCT nullif(outlet, '')) FROM cluster_reports
+               WHERE cluster_id = ?""",
             (cluster_id,),
         ).fetchone()
         if not totals[0]:
             raise NotFoundError(f"no quote cluster {cluster_id}")
         rows = self.conn.execute(
+            # The first occurrences are chosen on the (cluster, article) index alone: a
+            # cluster may have thousands of statements, and only these rows are read whole.
             """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
                       a.speaker_id, COALESCE(s.name, a.speaker_name),
                       COALESCE(s.type, a.speaker_type)
-               FROM attributions a JOIN articles r ON r.id = a.article_id
+               FROM (SELECT a.id FROM attributions a JOIN articles r ON r.id = a.article_id
+                     WHERE a.cluster_id = ? ORDER BY r.published NULLS LAST, r.rowid, a.id
+                     LIMIT ?) AS firsts
+               JOIN attributions a ON a.id = firsts.id
+               JOIN articles r ON r.id = a.article_id
                LEFT JOIN speakers s ON s.id = a.speaker_id
-               WHERE a.cluster_id = ? ORDER BY r.published NULLS LAST, r.rowid, a.id LIMIT ?""",
+               ORDER BY r.published NULLS LAST, r.rowid, a.id""",
             (cluster_id, -1 if occurrences is None else occurrences),
         ).fetchall()
         found = [
@@ -265,13 +271,13 @@ class Reads:
             for r in rows
         ]
         wordings = self.conn.execute(
-            # Outlets in order of publication (the subquery's order feeds group_concat;
-            # ``_variants`` drops repeats).
-            """SELECT quote, count(*), group_concat(outlet, char(31)) FROM (
-                   SELECT a.quote, a.id, r.outlet, r.published FROM attributions a
-                   JOIN articles r ON r.id = a.article_id WHERE a.cluster_id = ?
-                   ORDER BY r.published NULLS LAST, a.id)
-               GROUP BY quote ORDER BY min(published) NULLS LAST, min(id)""",
+            # Outlets in order of first report (the subquery's order feeds group_concat;
+            # ``_variants`` drops the empty name).
+            """SELECT quote, sum(reports), group_concat(outlet, char(31)) FROM (
+                   SELECT quote, outlet, reports, first_published, first_statement
+                   FROM cluster_reports WHERE cluster_id = ?
+                   ORDER BY first_published NULLS LAST, first_statement)
+               GROUP BY quote ORDER BY min(first_published) NULLS LAST, min(first_statement)""",
             (cluster_id,),
         ).fetchall()
         return QuoteCluster(

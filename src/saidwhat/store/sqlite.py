@@ -422,7 +422,8 @@ class SQLiteStore(Reads):
         return created
 
     def _count(self, article_id: str, published: str | None) -> None:
-        """Add a new article to its speakers' and quote clusters' running totals."""
+        """Add a new article to its speakers' and quote clusters' running totals (and to
+        its clusters' reports by wording and outlet)."""
         # Dates move only when the article has one (min/max of NULL would erase them).
         self.conn.execute(
             """UPDATE speakers SET articles = articles + 1, statements = statements + n,
@@ -441,6 +442,20 @@ class SQLiteStore(Reads):
                                           ELSE min(coalesce(first_published, :p), :p) END
                WHERE id IN (SELECT cluster_id FROM attributions
                             WHERE article_id = :a AND cluster_id IS NOT NULL)""",
+            {"a": article_id, "p": published},
+        )
+        self.conn.execute(
+            """INSERT INTO cluster_reports
+                   (cluster_id, quote, outlet, reports, first_published, first_statement)
+               SELECT a.cluster_id, a.quote, coalesce(r.outlet, ''), count(*), :p, min(a.id)
+               FROM attributions a JOIN articles r ON r.id = a.article_id
+               WHERE a.article_id = :a AND a.cluster_id IS NOT NULL
+               GROUP BY a.cluster_id, a.quote
+               ON CONFLICT (cluster_id, quote, outlet) DO UPDATE SET
+                   reports = reports + excluded.reports,
+                   first_published = CASE WHEN :p IS NULL THEN first_published
+                                          ELSE min(coalesce(first_published, :p), :p) END,
+                   first_statement = min(first_statement, excluded.first_statement)""",
             {"a": article_id, "p": published},
         )
 
