@@ -56,11 +56,16 @@ def main() -> None:
     parser.add_argument(
         "--train", type=Path, help="training docs (default: the config's, train minus held-out)"
     )
+    parser.add_argument(
+        "--dev", type=Path, help="checkpoint-selection docs (default: the config's held-out)"
+    )
     parser.add_argument("--ship", action="store_true")
     args = parser.parse_args()
     overrides: dict[str, object] = {"training.max_steps": args.max_steps}
     if args.train:
         overrides["paths.train"] = str(args.train)
+    if args.dev:
+        overrides["paths.dev"] = str(args.dev)
     train(args.config, args.output, overrides=overrides)
     if args.ship:
         last = args.output / "model-last"
