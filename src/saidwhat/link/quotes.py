@@ -207,7 +207,7 @@ def word_diff(base: str, variant: str) -> list[tuple[Op, str]]:
     ``variant``. A replacement is a delete followed by an insert.
     """
     old, new = base.split(), variant.split()
-    matcher = SequenceMatcher(None, _keys(old), _keys(new), autojunk=False)
+    matcher = SequenceMatcher(None, [_key(w) for w in old], [_key(w) for w in new], autojunk=False)
     pieces: list[tuple[Op, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -218,10 +218,6 @@ def word_diff(base: str, variant: str) -> list[tuple[Op, str]]:
         if j2 > j1:
             pieces.append(("insert", " ".join(new[j1:j2])))
     return pieces
-
-
-def _keys(tokens: list[str]) -> list[str]:
-    return [_key(token) for token in tokens]
 
 
 @lru_cache(maxsize=1 << 16)

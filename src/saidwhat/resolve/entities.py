@@ -39,6 +39,7 @@ from saidwhat.resolve.lexicon import (
     NICKNAMES,
     ORG_HEADS,
     ORG_NAME_WORDS,
+    PRESS_ARTICLES,
 )
 from saidwhat.resolve.roles import (
     add_roles,
@@ -300,16 +301,11 @@ def _person_gender(doc: Doc, start: int, roles: list[str]) -> str | None:
     return None
 
 
-#: Particles that also open the names of newspapers and channels ("Le Monde", "Al Jazeera"):
-#: capitalised, they are not taken for part of a person's name.
-_PRESS_ARTICLES = frozenset({"la", "le", "el", "al"})
-
-
 def _particle(token: Token) -> bool:
     """A name particle where it can only be one: lowercase, or opening a sentence."""
     if token.lower_ not in NAME_PARTICLES:
         return False
-    return token.is_lower or (token.is_sent_start and token.lower_ not in _PRESS_ARTICLES)
+    return token.is_lower or (token.is_sent_start and token.lower_ not in PRESS_ARTICLES)
 
 
 def _entity_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -330,9 +326,10 @@ def _entity_spans(doc: Doc) -> list[tuple[int, int, str]]:
                 if not (doc[end].is_title or doc[end].lower_ in NAME_PARTICLES):
                     break
                 end += 1
-        words = [t for t in doc[start:end] if t.lower_ not in NAME_PARTICLES]
-        if _particle(doc[start]) and len(words) == 1 and words[0].is_title:
-            label = "PERSON"  # particles and one capitalised word: a surname, whatever its tag
+        if _particle(doc[start]):
+            words = [t for t in doc[start:end] if t.lower_ not in NAME_PARTICLES]
+            if len(words) == 1 and words[0].is_title:
+                label = "PERSON"  # particles and one capitalised word: a surname, whatever its tag
         spans.append((start, end, label))
     return spans
 

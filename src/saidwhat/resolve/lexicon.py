@@ -135,6 +135,9 @@ NICKNAMES = {
 
 #: Words between a surname and the name before it ("Ursula von der Leyen").
 NAME_PARTICLES = _words("von van der den de da di du la le al el bin ibn ben abu dos das")
+#: Particles that also open the names of newspapers and channels ("Le Monde", "Al Jazeera"):
+#: capitalised, they are not taken for part of a person's name.
+PRESS_ARTICLES = _words("la le el al")
 #: Words after a surname that are not the surname ("Joseph R. Biden Jr.").
 NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
 
