@@ -9,7 +9,11 @@ repeated until they hold at least ``--min-tokens`` tokens so that each timing
 is long enough to be stable. Tokens are counted once, with the tokenizer.
 
     .venv/bin/python benchmarks/throughput.py [--voa PATH] [--min-tokens N]
-        [--repeat N] [--stat best|median] [--n-process 1 2] [--json PATH]
+        [--repeat N] [--stat best|median] [--n-process 1 2] [--tagger fast|accurate]
+        [--json PATH]
+
+With ``--tagger accurate`` the transformer runs on one thread per process, as
+spaCy does, so that the ratio compares like with like.
 """
 
 from __future__ import annotations
@@ -109,7 +113,9 @@ def benchmark(
     """Time both pipelines at each ``n_process``, alternating runs so drift hits both alike."""
     runners: dict[str, Callable[[int], Iterable[object]]] = {
         "spacy": lambda n: bare.pipe(texts, n_process=n, batch_size=args.batch_size),
-        "saidwhat": lambda n: saidwhat.extract_many(texts, n_process=n, batch_size=args.batch_size),
+        "saidwhat": lambda n: saidwhat.extract_many(
+            texts, n_process=n, batch_size=args.batch_size, tagger=args.tagger
+        ),
     }
     pick = min if args.stat == "best" else statistics.median
     results = []
@@ -162,6 +168,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stat", choices=["best", "median"], default="best")
     parser.add_argument("--n-process", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--batch-size", type=int, default=32, help="for both pipelines")
+    parser.add_argument("--tagger", choices=["fast", "accurate"], default="fast")
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
@@ -172,7 +179,11 @@ def main(argv: list[str] | None = None) -> None:
     voa = read_texts(args.voa)
     # 1. Load both pipelines outside the timed region.
     bare = spacy.load(MODEL)
-    saidwhat.load_pipeline()
+    if args.tagger == "accurate":
+        import torch
+
+        torch.set_num_threads(1)
+    saidwhat.load_pipeline(tagger=args.tagger)
     # 2. Count tokens once, then repeat the stories to the target size.
     counts = [len(doc) for doc in bare.tokenizer.pipe(voa)]
     texts, tokens = repeat_to(voa, counts, args.min_tokens)
@@ -183,12 +194,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     # 3. Warm up: one short pass through each, in this process.
     list(bare.pipe(voa[:WARMUP_TEXTS]))
-    list(saidwhat.extract_many(voa[:WARMUP_TEXTS]))
+    list(saidwhat.extract_many(voa[:WARMUP_TEXTS], tagger=args.tagger))
     # 4. Time.
     results = benchmark(bare, texts, tokens, args)
     print(
         f"\n{info['date']}, commit {info['commit']}, {info['cpu']} ({info['cores']} cores), "
-        f"Python {info['python']}, spaCy {info['spacy']}; {args.stat} of {args.repeat} runs\n"
+        f"Python {info['python']}, spaCy {info['spacy']}; {args.tagger} tagger; "
+        f"{args.stat} of {args.repeat} runs\n"
     )
     print(table(results))
     if args.json:

@@ -20,6 +20,9 @@ from saidwhat.errors import DatasetError
 POLNEAR_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dev"
 
 
+Call = tuple[Path, int | None, int, str]
+
+
 class FakeReport:
     def format_table(self) -> str:
         return "metric | value\nf1     | 0.5"
@@ -29,12 +32,14 @@ class FakeReport:
 
 
 @pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, int | None, int]]:
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[Call]:
     """Stand in for the evaluator; records its arguments. A directory named "bad" fails."""
-    seen: list[tuple[Path, int | None, int]] = []
+    seen: list[Call] = []
 
-    def evaluate_polnear(directory: Path, *, limit: int | None, n_process: int) -> FakeReport:
-        seen.append((directory, limit, n_process))
+    def evaluate_polnear(
+        directory: Path, *, limit: int | None, n_process: int, tagger: str
+    ) -> FakeReport:
+        seen.append((directory, limit, n_process, tagger))
         if directory.name == "bad":
             raise DatasetError(f"{directory}: no text/ directory; point DIR at a PolNeAR split")
         return FakeReport()
@@ -43,23 +48,23 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, int | None, int]]
     return seen
 
 
-def test_table(tmp_path: Path, calls: list[tuple[Path, int | None, int]]) -> None:
+def test_table(tmp_path: Path, calls: list[Call]) -> None:
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path), "--limit", "3"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "metric | value\nf1     | 0.5\n"
-    assert calls == [(tmp_path, 3, 1)]
+    assert calls == [(tmp_path, 3, 1, "fast")]
 
 
-def test_json(tmp_path: Path, calls: list[tuple[Path, int | None, int]]) -> None:
+def test_json(tmp_path: Path, calls: list[Call]) -> None:
     args = ["eval", "polnear", str(tmp_path), "--format", "json", "--n-process", "2"]
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, [*args, "--tagger", "accurate"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"f1": 0.5}
-    assert calls == [(tmp_path, None, 2)]
+    assert calls == [(tmp_path, None, 2, "accurate")]
 
 
 def test_dataset_error_is_one_line(
-    tmp_path: Path, calls: list[tuple[Path, int | None, int]]
+    tmp_path: Path, calls: list[Call]
 ) -> None:
     (tmp_path / "bad").mkdir()
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path / "bad")])

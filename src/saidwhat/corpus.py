@@ -66,15 +66,16 @@ def ingest(
     *,
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    tagger: str = "fast",
     on_article: Callable[[str, str], None] | None = None,
 ) -> IngestSummary:
-    """Add the articles of ``paths`` to ``store``.
+    """Add the articles of ``paths`` to ``store`` (``tagger``: "fast" or "accurate").
 
     ``on_article(outcome, key)`` hears each outcome (``STORED`` with the new article's
     id; ``DUPLICATE`` or ``FAILED`` with the input's id or location).
     """
     items = iter_articles(paths, max_bytes=max_bytes)
-    return ingest_documents(items, store, jobs=jobs, on_article=on_article)
+    return ingest_documents(items, store, jobs=jobs, tagger=tagger, on_article=on_article)
 
 
 def ingest_documents(
@@ -82,6 +83,7 @@ def ingest_documents(
     store: SQLiteStore,
     *,
     jobs: int = 1,
+    tagger: str = "fast",
     on_article: Callable[[str, str], None] | None = None,
     linker: CorpusLinker | None = None,
 ) -> IngestSummary:
@@ -106,7 +108,7 @@ def ingest_documents(
             else:
                 yield item
 
-    for document in extract_many(fresh(), n_process=jobs):
+    for document in extract_many(fresh(), n_process=jobs, tagger=tagger):
         if document.error:
             # Not stored, so a rerun (e.g. with a fixed saidwhat) tries it again.
             summary.failures.append((document.path or document.id, document.error))

@@ -75,17 +75,29 @@ def _results(doc: Doc) -> tuple[list[Speaker], list[Attribution]]:
     return doc._.speakers or [], doc._.attributions or []
 
 
-def extract(text: str, *, id: str | None = None, model: str = DEFAULT_MODEL) -> Document:
-    """Every attribution in ``text``, with speakers resolved."""
+def extract(
+    text: str, *, id: str | None = None, model: str = DEFAULT_MODEL, tagger: str = "fast"
+) -> Document:
+    """Every attribution in ``text``, with speakers resolved.
+
+    ``tagger="accurate"`` uses the transformer tagger (the ``accurate`` extra).
+    """
     document = _as_document(text)
     if id is not None:
         document = replace(document, id=id)
-    return _process(load_pipeline(model), [document], batch_size=1)[0]
+    return _process(load_pipeline(model, tagger), [document], batch_size=1)[0]
 
 
-def _run_batch(args: tuple[list[Document], str, int]) -> list[Document]:
-    documents, model, batch_size = args
-    return _process(load_pipeline(model), documents, batch_size)
+def _run_batch(args: tuple[list[Document], str, str, int]) -> list[Document]:
+    documents, model, tagger, batch_size = args
+    return _process(load_pipeline(model, tagger), documents, batch_size)
+
+
+def _start_worker(tagger: str) -> None:
+    if tagger == "accurate":  # one thread per worker process, as spaCy runs
+        import torch
+
+        torch.set_num_threads(1)
 
 
 def _batches(items: Iterable[str | Document], size: int) -> Iterator[list[Document]]:
@@ -100,26 +112,32 @@ def extract_many(
     n_process: int = 1,
     batch_size: int = 32,
     model: str = DEFAULT_MODEL,
+    tagger: str = "fast",
 ) -> Iterator[Document]:
     """Extract from many texts (or ``Document``s carrying metadata), in input order.
+
+    ``tagger="accurate"`` uses the transformer tagger (the ``accurate`` extra).
 
     With ``n_process > 1`` batches are parsed by worker processes, each with its
     own copy of the pipeline; results come back as plain dataclasses, and the
     input is read only a few batches ahead of the output.
     """
     if n_process <= 1:
-        nlp = load_pipeline(model)
+        nlp = load_pipeline(model, tagger)
         for batch in _batches(texts, batch_size):
             yield from _process(nlp, batch, batch_size)
         return
-    load_pipeline(model)  # load once here so forked workers inherit it
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(n_process) as pool:
+    # Forked workers inherit a pipeline loaded here. Not with the accurate tagger: torch's
+    # thread pool does not survive a fork (the workers hang), so they start afresh.
+    fork = "fork" in multiprocessing.get_all_start_methods() and tagger != "accurate"
+    if fork:
+        load_pipeline(model, tagger)
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    with context.Pool(n_process, initializer=_start_worker, initargs=(tagger,)) as pool:
         # At most two batches per worker in flight: the input is read as results are written.
         pending: deque[AsyncResult[list[Document]]] = deque()
         for batch in _batches(texts, batch_size):
-            pending.append(pool.apply_async(_run_batch, ((batch, model, batch_size),)))
+            pending.append(pool.apply_async(_run_batch, ((batch, model, tagger, batch_size),)))
             if len(pending) >= 2 * n_process:
                 yield from pending.popleft().get()
         while pending:

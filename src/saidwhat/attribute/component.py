@@ -8,15 +8,19 @@ Use from spaCy, after a pipeline with a parser and an entity recognizer::
     doc._.attributions  # list[saidwhat.Attribution]
     doc._.speakers      # list[saidwhat.Speaker]
 
-The component carries the attribution tagger trained on PolNeAR (shipped in
-``saidwhat/weights/tagger``); with ``tagger = false`` only the quote and parse
-rules run.
+The component carries two attribution taggers trained on PolNeAR: ``tagger =
+"fast"`` (the default: a CNN and transition-based ``ner``, shipped in
+``saidwhat/weights/tagger``) and ``tagger = "accurate"`` (a fine-tuned MiniLM
+transformer, ``attribute/transformer.py``: higher precision and recall, about a third
+of the speed, needs the ``accurate`` extra). With ``tagger = "none"`` only the quote
+and parse rules run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Literal, get_args
 
 import spacy
 from spacy.language import Language
@@ -30,6 +34,9 @@ from saidwhat.resolve.speakers import resolve_speakers
 
 #: The trained attribution tagger, a spaCy pipeline with one ``ner`` over SOURCE/CUE/CONTENT.
 WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "tagger"
+
+TaggerName = Literal["fast", "accurate", "none"]
+TAGGERS: tuple[str, ...] = get_args(TaggerName)
 
 #: Docs per tagger call: on VOA stories 8 ran 15% faster than 1 and 20% faster than 32
 #: (one CPU core, spaCy 3.8).
@@ -46,30 +53,52 @@ def _load_tagger() -> Language:
     return spacy.load(WEIGHTS)
 
 
-class Attributions:
-    """Find attributions and resolve their speakers; results on ``doc._``."""
+def _fast_tagger() -> Callable[[list[Doc]], list[list[Span]]]:
+    tagger = _load_tagger().get_pipe("saidwhat_tagger")
 
-    def __init__(
-        self, nlp: Language, name: str = "saidwhat", *, tagger: bool = True, resolve: bool = True
-    ) -> None:
-        self.name = name
-        self.tagger = _load_tagger().get_pipe("saidwhat_tagger") if tagger else None
-        self.resolve = resolve
-        for label in self.tagger.labels if self.tagger else ():
-            nlp.vocab.strings.add(label)  # the tagger's spans are made in this pipeline's docs
-
-    def _tag(self, docs: list[Doc]) -> list[list[Span]]:
+    def tag(docs: list[Doc]) -> list[list[Span]]:
         """The tagger's SOURCE/CUE/CONTENT spans per doc; ``doc.ents`` is left as it was."""
-        if self.tagger is None:
-            return [[] for _ in docs]
         entities = [doc.ents for doc in docs]
         for doc in docs:
             doc.ents = []
-        self.tagger.set_annotations(docs, self.tagger.predict(docs))
+        tagger.set_annotations(docs, tagger.predict(docs))
         parts = [list(doc.ents) for doc in docs]
         for doc, ents in zip(docs, entities, strict=True):
             doc.ents = ents
         return parts
+
+    return tag
+
+
+def _accurate_tagger() -> Callable[[list[Doc]], list[list[Span]]]:
+    from saidwhat.attribute import transformer  # torch is imported only when asked for
+
+    return transformer.load().tag
+
+
+def _no_tagger() -> Callable[[list[Doc]], list[list[Span]]]:
+    return lambda docs: [[] for _ in docs]
+
+
+class Attributions:
+    """Find attributions and resolve their speakers; results on ``doc._``."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "saidwhat",
+        *,
+        tagger: TaggerName = "fast",
+        resolve: bool = True,
+    ) -> None:
+        if tagger not in TAGGERS:
+            raise ModelError(f"unknown tagger {tagger!r}: use one of {', '.join(TAGGERS)}")
+        self.name = name
+        self.tagger = tagger
+        self._tag = {"fast": _fast_tagger, "accurate": _accurate_tagger}.get(tagger, _no_tagger)()
+        self.resolve = resolve
+        for label in ("SOURCE", "CUE", "CONTENT"):
+            nlp.vocab.strings.add(label)  # the tagger's spans are made in this pipeline's docs
 
     def _annotate(self, doc: Doc, parts: list[Span]) -> Doc:
         attributions = find_attributions(doc, parts)
@@ -94,7 +123,7 @@ class Attributions:
     "saidwhat",
     assigns=["doc._.attributions", "doc._.speakers"],
     requires=["token.dep", "token.tag", "doc.ents"],
-    default_config={"tagger": True, "resolve": True},
+    default_config={"tagger": "fast", "resolve": True},
 )
-def make_attributions(nlp: Language, name: str, tagger: bool, resolve: bool) -> Attributions:
+def make_attributions(nlp: Language, name: str, tagger: TaggerName, resolve: bool) -> Attributions:
     return Attributions(nlp, name, tagger=tagger, resolve=resolve)

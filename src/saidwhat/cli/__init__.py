@@ -22,6 +22,7 @@ from saidwhat.cli.common import (
     max_bytes_option,
     quiet_broken_pipe,
     row,
+    tagger_option,
 )
 from saidwhat.errors import SaidwhatError, TooLargeError
 from saidwhat.evaluate import evaluate_polnear
@@ -62,8 +63,14 @@ def main(verbose: int) -> None:
 @click.option("--id", "doc_id", help="Id of the document (only with a single file or -).")
 @max_bytes_option
 @_n_process
+@tagger_option
 def extract(
-    paths: tuple[str, ...], format_: str | None, doc_id: str | None, max_bytes: int, n_process: int
+    paths: tuple[str, ...],
+    format_: str | None,
+    doc_id: str | None,
+    max_bytes: int,
+    n_process: int,
+    tagger: str,
 ) -> None:
     """Find who said what in articles: .txt and .html/.htm files, directories, - for stdin.
 
@@ -84,7 +91,7 @@ def extract(
     inputs = iter_inputs(paths, max_bytes=max_bytes, stdin=stdin)
     documents = _readable(inputs, failures, doc_id)
     try:
-        write(_extracted(extract_many(documents, n_process=n_process), failures))
+        write(_extracted(extract_many(documents, n_process=n_process, tagger=tagger), failures))
     except SaidwhatError as exc:
         fail(str(exc))
     except BrokenPipeError:
@@ -109,13 +116,14 @@ def eval_() -> None:
     help="Output format.",
 )
 @_n_process
-def polnear(directory: Path, limit: int | None, format_: str, n_process: int) -> None:
+@tagger_option
+def polnear(directory: Path, limit: int | None, format_: str, n_process: int, tagger: str) -> None:
     """Score extraction on a PolNeAR split: DIRECTORY holds text/ and attributions/.
 
     For example: saidwhat eval polnear ../shared/data/polnear/dev --limit 20
     """
     try:
-        report = evaluate_polnear(directory, limit=limit, n_process=n_process)
+        report = evaluate_polnear(directory, limit=limit, n_process=n_process, tagger=tagger)
     except SaidwhatError as exc:
         fail(str(exc))
     if format_ == "json":

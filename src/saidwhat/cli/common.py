@@ -108,3 +108,13 @@ def configure_logging(verbose: int) -> None:
     root.setLevel(level)
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(level if verbose else logging.CRITICAL)
+
+
+tagger_option = click.option(
+    "--tagger",
+    type=click.Choice(["fast", "accurate"]),
+    default="fast",
+    show_default=True,
+    help="Attribution tagger: accurate is a transformer, about 3x slower "
+    "(needs pip install 'saidwhat[accurate]').",
+)

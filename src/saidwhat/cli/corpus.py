@@ -14,7 +14,14 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from saidwhat.cli.common import db_option, fail, max_bytes_option, quiet_broken_pipe, row
+from saidwhat.cli.common import (
+    db_option,
+    fail,
+    max_bytes_option,
+    quiet_broken_pipe,
+    row,
+    tagger_option,
+)
 from saidwhat.corpus import FAILED, IngestSummary, ingest
 from saidwhat.errors import SaidwhatError
 from saidwhat.ingest import count_articles, names_nothing
@@ -67,13 +74,19 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
     help="Worker processes for parsing (one process writes).",
 )
 @max_bytes_option
+@tagger_option
 @click.option(
     "--failures",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to list the inputs that failed, with the reason.  [default: DB.failures.tsv]",
 )
 def ingest_command(
-    paths: tuple[str, ...], db: Path, jobs: int, max_bytes: int, failures: Path | None
+    paths: tuple[str, ...],
+    db: Path,
+    jobs: int,
+    max_bytes: int,
+    tagger: str,
+    failures: Path | None,
 ) -> None:
     """Add news to the store: files, directories, globs, WARC, RSS/Atom feeds, JSONL, gzipped.
 
@@ -95,7 +108,9 @@ def ingest_command(
                 bar.set_postfix(errors=errors, refresh=False)
                 bar.update()
 
-            summary = ingest(paths, store, jobs=jobs, max_bytes=max_bytes, on_article=progress)
+            summary = ingest(
+                paths, store, jobs=jobs, max_bytes=max_bytes, tagger=tagger, on_article=progress
+            )
     click.echo(_summary_line(summary), err=True)
     if summary.failures:
         try:

@@ -76,10 +76,13 @@ def read_polnear(split: Path, *, limit: int | None = None) -> Iterator[GoldDocum
         yield GoldDocument(name, text, parse_ann(ann, text))
 
 
-def evaluate_polnear(split: Path, *, limit: int | None = None, n_process: int = 1) -> Report:
+def evaluate_polnear(
+    split: Path, *, limit: int | None = None, n_process: int = 1, tagger: str = "fast"
+) -> Report:
     """Run saidwhat over a PolNeAR split and score it against the gold attributions."""
     golds = list(read_polnear(split, limit=limit))
-    predicted = extract_many((Document(id=g.name, text=g.text) for g in golds), n_process=n_process)
+    documents = (Document(id=g.name, text=g.text) for g in golds)
+    predicted = extract_many(documents, n_process=n_process, tagger=tagger)
     return score(
         (g.text, g.attributions, p.attributions) for g, p in zip(golds, predicted, strict=True)
     )

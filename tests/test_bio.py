@@ -1,0 +1,76 @@
+"""Decoding the accurate tagger's per-token scores into spans (``attribute/bio.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import spacy
+from spacy.tokens import Doc
+
+from saidwhat.attribute.bio import LABELS, best_labels, decode
+
+
+def _scores(labels: list[str], confidence: float = 5.0) -> np.ndarray:
+    """Scores where each token's named label wins by ``confidence``."""
+    scores = np.zeros((len(labels), len(LABELS)))
+    for row, label in enumerate(labels):
+        scores[row, LABELS.index(label)] = confidence
+    return scores
+
+
+def _doc(words: list[str], sent_starts: list[bool] | None = None) -> Doc:
+    return Doc(spacy.blank("en").vocab, words=words, sent_starts=sent_starts)
+
+
+def _spans(doc: Doc, labels: list[str], **kw: float) -> list[tuple[str, str]]:
+    tokens = [t.i for t in doc if not t.is_space]
+    return [(s.label_, s.text) for s in decode(doc, tokens, _scores(labels, **kw))]
+
+
+def test_spans_are_read_from_begin_and_inside_labels() -> None:
+    doc = _doc(["Critics", "said", "the", "plan", "would", "fail"])
+    labels = ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT"]
+    assert _spans(doc, labels) == [
+        ("SOURCE", "Critics"),
+        ("CUE", "said"),
+        ("CONTENT", "the plan would fail"),
+    ]
+
+
+def test_a_stray_outside_label_inside_a_content_does_not_cut_it_in_two() -> None:
+    # Per token, "plan" prefers O a little; an I- cannot follow O, so the best
+    # sequence keeps the content whole instead of leaving "would fail" as a
+    # second fragment that opens with I-.
+    doc = _doc(["She", "said", "the", "plan", "would", "fail"])
+    scores = _scores(["B-SOURCE", "B-CUE", "B-CONTENT", "O", "I-CONTENT", "I-CONTENT"])
+    scores[3, LABELS.index("I-CONTENT")] = 4.5
+    spans = decode(doc, list(range(len(doc))), scores)
+    assert [(s.label_, s.text) for s in spans] == [
+        ("SOURCE", "She"),
+        ("CUE", "said"),
+        ("CONTENT", "the plan would fail"),
+    ]
+
+
+def test_inside_labels_never_follow_another_part_or_open_a_sentence() -> None:
+    rng = np.random.default_rng(0)
+    starts = [i % 7 == 0 for i in range(40)]
+    log_probs = np.log(rng.dirichlet(np.ones(len(LABELS)), size=40))
+    path = [LABELS[k] for k in best_labels(log_probs, starts)]
+    for i, label in enumerate(path):
+        if not label.startswith("I-"):
+            continue
+        assert i > 0 and not starts[i], f"{label} opens a sentence at {i}"
+        assert path[i - 1][2:] == label[2:] and path[i - 1] != "O", path[i - 1 : i + 1]
+
+
+def test_a_span_does_not_run_across_a_whitespace_token() -> None:
+    doc = _doc(["He", "said", "more", "\n\n", "later"])
+    tokens = [t.i for t in doc if not t.is_space]
+    labels = ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT"]
+    spans = decode(doc, tokens, _scores(labels))
+    assert [(s.label_, s.text) for s in spans][-2:] == [("CONTENT", "more"), ("CONTENT", "later")]
+
+
+def test_an_empty_document_decodes_to_nothing() -> None:
+    doc = _doc(["\n"])
+    assert decode(doc, [], np.zeros((0, len(LABELS)))) == []

@@ -1,0 +1,139 @@
+"""The accurate tagger: word-piece encoding, windows, stored weights, the component option."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+from confection import ConfigValidationError
+from spacy.tokens import Doc, Span
+
+pytest.importorskip("torch", reason="the accurate tagger needs pip install 'saidwhat[accurate]'")
+
+from saidwhat.attribute import transformer  # noqa: E402
+from saidwhat.attribute.bio import LABELS  # noqa: E402
+from saidwhat.attribute.component import Attributions  # noqa: E402
+from saidwhat.errors import ModelError  # noqa: E402
+from saidwhat.parse import load_pipeline  # noqa: E402
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize("n", [0, 1, 200, 254, 255, 600, 1000])
+def test_windows_cover_every_piece_with_context_on_both_sides(n: int) -> None:
+    size = 254
+    spans = transformer.windows(n, size, size // 2)
+    assert all(0 <= s < e <= n and e - s <= size for s, e in spans)
+    covered = {p for s, e in spans for p in range(s, e)}
+    assert covered == set(range(n))
+    if n > size:
+        # every piece away from the document's ends sits at least a quarter window from an edge
+        for p in range(size // 4, n - size // 4):
+            assert max(min(p - s, e - 1 - p) for s, e in spans if s <= p < e) >= size // 4 - 1
+
+
+def test_each_token_is_labelled_on_its_first_word_piece() -> None:
+    tokenizer = transformer.load_tokenizer()
+    words = ["Officials", "said", "the", "unprecedentedly", "large", "deal", "\n", "holds"]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    gold = [
+        Span(doc, 0, 1, label="SOURCE"),
+        Span(doc, 1, 2, label="CUE"),
+        Span(doc, 2, 6, label="CONTENT"),
+    ]
+    enc = transformer.encode(tokenizer, doc, {}, {}, gold=gold)
+    assert enc.tokens == [0, 1, 2, 3, 4, 5, 7]  # the newline is not fed to the network
+    assert len(enc.ids) == len(enc.deps) == len(enc.tags) == len(enc.labels) > len(enc.tokens)
+    scored = [LABELS[enc.labels[p]] for p in enc.first]
+    assert scored == ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "O"]
+    assert sum(label != -100 for label in enc.labels) == len(enc.tokens)
+
+
+def test_stored_weights_give_the_network_back(tmp_path: Path) -> None:
+    import torch
+
+    torch.manual_seed(0)
+    model = transformer.build_model(3, 3, pretrained=False).eval()
+    transformer.save_weights(model, {"nsubj": 2}, {"NN": 2}, tmp_path)
+    runner = transformer.load(tmp_path)
+    ids = torch.randint(1000, 2000, (2, 12))
+    mask = torch.ones_like(ids)
+    dep, tag = torch.full_like(ids, 2), torch.full_like(ids, 1)
+    with torch.inference_mode():
+        before = model(ids, mask, dep, tag).numpy()
+        after = runner.model(ids, mask, dep, tag).numpy()
+    # int8 matrices: close, and the same best label almost everywhere
+    assert np.abs(before - after).max() < 0.1 * np.abs(before).max()
+    assert (before.argmax(-1) == after.argmax(-1)).mean() > 0.9
+
+
+def test_the_accurate_tagger_finds_speakers_and_statements() -> None:
+    nlp = load_pipeline(tagger="accurate")
+    doc = nlp(
+        "Finance Minister Lena Brask said on Monday that the budget would be balanced by 2028. "
+        "Opposition leaders accused her of hiding the cost of the new bridge. "
+        '"We will not cut pensions," she told reporters.'
+    )
+    found = {(a.speaker.name if a.speaker else None, a.cue.text) for a in doc._.attributions}
+    assert ("Lena Brask", "said") in found
+    assert ("Lena Brask", "told") in found
+    assert any(a.cue.text == "accused" for a in doc._.attributions)
+
+
+def test_an_unknown_tagger_is_refused() -> None:
+    nlp = spacy.blank("en")
+    with pytest.raises(ConfigValidationError, match="'huge' is not"):
+        nlp.add_pipe("saidwhat", config={"tagger": "huge"})
+    with pytest.raises(ModelError, match="unknown tagger 'huge'"):
+        Attributions(nlp, tagger="huge")  # type: ignore[arg-type]
+
+
+def test_without_the_extra_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now fails
+    transformer.load.cache_clear()
+    nlp = spacy.blank("en")
+    with pytest.raises(ModelError, match=r"needs torch: pip install 'saidwhat\[accurate\]'"):
+        nlp.add_pipe("saidwhat", config={"tagger": "accurate"})
+    transformer.load.cache_clear()
+
+
+def test_extract_command_takes_the_accurate_tagger() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from saidwhat.cli import main
+
+    text = "The mayor said on Friday that the bridge would reopen in May."
+    result = CliRunner().invoke(
+        main, ["extract", "-", "--format", "json", "--tagger", "accurate"], input=text
+    )
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(result.stdout)
+    [attribution] = record["attributions"]
+    assert attribution["cue"]["text"] == "said"
+    assert attribution["source"]["text"] == "The mayor"
+    assert "the bridge would reopen in May" in attribution["content"]["text"]
+
+
+def test_two_worker_processes_run_the_accurate_tagger() -> None:
+    # Forked after torch had started its threads, the workers used to hang: run it in a
+    # child process with a time limit so that a regression fails instead of stalling.
+    import subprocess
+
+    script = (
+        "import saidwhat\n"
+        "texts = ['The mayor said on Friday that the bridge would reopen in May.'] * 4\n"
+        "docs = saidwhat.extract_many(texts, n_process=2, batch_size=1, tagger='accurate')\n"
+        "print([a.cue.text for d in docs for a in d.attributions])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(["said"] * 4)
