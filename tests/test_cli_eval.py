@@ -63,9 +63,7 @@ def test_json(tmp_path: Path, calls: list[Call]) -> None:
     assert calls == [(tmp_path, None, 2, "accurate")]
 
 
-def test_dataset_error_is_one_line(
-    tmp_path: Path, calls: list[Call]
-) -> None:
+def test_dataset_error_is_one_line(tmp_path: Path, calls: list[Call]) -> None:
     (tmp_path / "bad").mkdir()
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path / "bad")])
     assert result.exit_code == 1

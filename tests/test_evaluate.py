@@ -99,9 +99,9 @@ def test_reader_takes_the_first_annotation_file_as_gold() -> None:
 
 # Regression floors on the first 40 dev articles, pinned just under what each shipped tagger
 # measures there (`saidwhat eval polnear ../shared/data/polnear/dev --limit 40 [--tagger T]`):
-# fast 0.526 / 0.700 / 0.672 / 0.656, accurate ACC_MEASURED. The attribution-engine issue
-# asks for 0.55 / 0.75 / 0.65 / 0.70 on the whole of dev. EPSILON absorbs float noise only,
-# not regressions.
+# fast 0.526 / 0.700 / 0.672 / 0.656, accurate 0.553 / 0.744 / 0.699 / 0.666. The
+# attribution-engine issue asks for 0.55 / 0.75 / 0.65 / 0.70 on the whole of dev. EPSILON
+# absorbs float noise only, not regressions.
 FLOORS = {
     "fast": {
         "content_exact": 0.52,
@@ -109,7 +109,12 @@ FLOORS = {
         "source_exact": 0.665,
         "cue_exact": 0.65,
     },
-    "accurate": ACC_FLOORS,
+    "accurate": {
+        "content_exact": 0.55,
+        "content_partial": 0.74,
+        "source_exact": 0.695,
+        "cue_exact": 0.66,
+    },
 }
 EPSILON = 0.005
 

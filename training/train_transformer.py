@@ -58,7 +58,7 @@ def main() -> None:
         items.extend((enc, s, e) for s, e in transformer.windows(len(enc.ids), size, TRAIN_STRIDE))
     print(f"{len(docs)} docs, {len(items)} windows", flush=True)
 
-    model = transformer.build_model(len(deps) + 2, len(tags) + 2, pretrained=True)
+    model = transformer.TransformerTagger(len(deps) + 2, len(tags) + 2, pretrained=True)
     encoder = list(model.enc.parameters())
     head = [p for name, p in model.named_parameters() if not name.startswith("enc.")]
     optimizer = torch.optim.AdamW(

@@ -71,8 +71,12 @@ def _fast_tagger() -> Callable[[list[Doc]], list[list[Span]]]:
 
 
 def _accurate_tagger() -> Callable[[list[Doc]], list[list[Span]]]:
-    from saidwhat.attribute import transformer  # torch is imported only when asked for
-
+    try:  # torch is imported only when this tagger is asked for
+        from saidwhat.attribute import transformer
+    except ImportError as exc:
+        raise ModelError(
+            f"the accurate tagger needs {exc.name}: pip install 'saidwhat[accurate]'"
+        ) from exc
     return transformer.load().tag
 
 
