@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 import saidwhat
-from saidwhat.attribute.assemble import _one_content, group_parts
+from saidwhat.attribute.assemble import _one_content, find_attributions, group_parts
 from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
 
 
@@ -68,6 +68,18 @@ def test_an_overlong_tagged_cue_is_cut_to_its_verb_not_dropped() -> None:
     assert group.cue is not None and group.cue.text == "said"
     assert [s.text for s in group.sources] == ["the diplomats"]
     assert [s.text for s in group.contents] == ["“ We won , ”"]
+
+
+def test_a_bare_fragment_is_no_statement_but_a_quote_or_a_longer_clause_is() -> None:
+    words = "Its use rose . “ Phone . ” it read . The plan would fail soon .".split()
+    doc = _doc(words, sent_starts=[0, 4, 8, 11])
+    parts = [
+        Span(doc, 0, 1, label="CONTENT"),  # "Its": no cue, no source, no quote marks
+        Span(doc, 4, 8, label="CONTENT"),  # a quotation, however short
+        Span(doc, 11, 16, label="CONTENT"),  # a clause of five words
+    ]
+    found = [a.content.text for a in find_attributions(doc, parts, rules=False)]
+    assert found == ["“ Phone . ”", "The plan would fail soon"]
 
 
 def test_boilerplate_lines() -> None:

@@ -99,7 +99,7 @@ def test_reader_takes_the_first_annotation_file_as_gold() -> None:
 
 # Regression floors on the first 40 dev articles, pinned just under what each shipped tagger
 # measures there (`saidwhat eval polnear ../shared/data/polnear/dev --limit 40 [--tagger T]`):
-# fast 0.526 / 0.700 / 0.672 / 0.656, accurate 0.553 / 0.744 / 0.699 / 0.666. The
+# fast 0.526 / 0.698 / 0.673 / 0.656, accurate 0.559 / 0.752 / 0.699 / 0.667. The
 # attribution-engine issue asks for 0.55 / 0.75 / 0.65 / 0.70 on the whole of dev. EPSILON
 # absorbs float noise only, not regressions.
 FLOORS = {
@@ -110,8 +110,8 @@ FLOORS = {
         "cue_exact": 0.65,
     },
     "accurate": {
-        "content_exact": 0.55,
-        "content_partial": 0.74,
+        "content_exact": 0.555,
+        "content_partial": 0.745,
         "source_exact": 0.695,
         "cue_exact": 0.66,
     },

@@ -138,3 +138,42 @@ def test_two_worker_processes_run_the_accurate_tagger() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == str(["said"] * 4)
+
+
+def test_a_token_without_word_pieces_is_left_out() -> None:
+    # A zero-width space is a token of its own that the word pieces drop: it must neither
+    # borrow another piece's scores nor break a document made only of such tokens.
+    runner = transformer.load()
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["Officials", "\u200b", "said", "no"])
+    enc = transformer.encode(runner.tokenizer, doc, runner.deps, runner.tags)
+    assert enc.tokens == [0, 2, 3]
+    assert len(enc.first) == 3 and enc.first == sorted(set(enc.first))
+    assert runner.tag([Doc(vocab, words=["\u200b", "\u200b"])]) == [[]]
+
+
+def test_unreadable_weights_are_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "meta.json").write_text('{"labels": [], "deps": {}, "tags": {}}')
+    (tmp_path / "weights.safetensors").write_text("version https://git-lfs.github.com/spec/v1\n")
+    with pytest.raises(ModelError, match="cannot be read"):
+        transformer.load(tmp_path)
+
+
+def test_without_torch_worker_processes_fail_in_one_line_instead_of_hanging() -> None:
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "sys.modules['torch'] = None\n"
+        "from saidwhat.cli import main\n"
+        "main(['extract', '-', '--tagger', 'accurate', '--n-process', '2'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input="The mayor said the bridge would reopen.",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "needs torch" in done.stderr and "Traceback" not in done.stderr, done.stderr

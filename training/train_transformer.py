@@ -6,10 +6,10 @@
 
 Needs the ``accurate`` extra. Trains on the gold spans ``prepare.py`` stored in
 ``doc.spans["gold_parts"]`` (windows of 256 word pieces, 192 apart; AdamW, 8e-5 for
-the encoder and 1e-3 for the rest, warm-up over 6% of the steps then linear decay;
-batches of 16 windows). Saves the weights after each epoch; ``--ship`` copies the
-last ones to ``src/saidwhat/weights/transformer``. On this machine's two cores an
-epoch over all 840 train articles takes about 12 minutes.
+the encoder and 1e-3 for the rest, the rate rising over the first 6% of the steps and
+decaying linearly to zero from the first; batches of 16 windows). Saves the weights
+after each epoch; ``--ship`` copies the last ones to ``src/saidwhat/weights/transformer``.
+On this machine's two cores an epoch over all 840 train articles takes about 12 minutes.
 """
 
 from __future__ import annotations

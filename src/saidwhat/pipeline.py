@@ -94,7 +94,9 @@ def _run_batch(args: tuple[list[Document], str, str, int]) -> list[Document]:
 
 
 def _start_worker(tagger: str) -> None:
-    if tagger == "accurate":  # one thread per worker process, as spaCy runs
+    """One torch thread per worker process, as spaCy runs: a forked worker that used the
+    parent's thread pool (the accurate tagger run there first) hung."""
+    if tagger == "accurate":
         import torch
 
         torch.set_num_threads(1)
@@ -127,12 +129,9 @@ def extract_many(
         for batch in _batches(texts, batch_size):
             yield from _process(nlp, batch, batch_size)
         return
-    # Forked workers inherit a pipeline loaded here. Not with the accurate tagger: torch's
-    # thread pool does not survive a fork (the workers hang), so they start afresh.
-    fork = "fork" in multiprocessing.get_all_start_methods() and tagger != "accurate"
-    if fork:
-        load_pipeline(model, tagger)
-    context = multiprocessing.get_context("fork" if fork else "spawn")
+    load_pipeline(model, tagger)  # load once here so forked workers inherit it
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(n_process, initializer=_start_worker, initargs=(tagger,)) as pool:
         # At most two batches per worker in flight: the input is read as results are written.
         pending: deque[AsyncResult[list[Document]]] = deque()

@@ -12,7 +12,9 @@
    verbs the tagger left out get an attribution of their own;
 4. quotations nothing covers become statements of their own, with the
    reporting verb of their sentence and its subject when there is one;
-5. statements in page furniture ("Disclaimer: …", "Read more – …") are dropped;
+5. statements in page furniture ("Disclaimer: …", "Read more – …") are dropped, and
+   so are bare fragments: a content under ``MIN_BARE_WORDS`` words with no cue, no
+   source and no quote marks ("its", "Phone");
 6. the kind (direct, indirect, mixed) follows the quote marks in the content.
 """
 
@@ -40,6 +42,11 @@ from saidwhat.model import Attribution, Kind, TextSpan
 #: A longer tagged cue ("said in a joint statement from the site of their talks") is cut
 #: to its verb and auxiliaries: 99.9% of PolNeAR train cues have at most 10 tokens.
 MAX_CUE_TOKENS = 10
+#: A content without cue, source or quote marks needs this many words to be a statement.
+#: Dropping shorter ones left PolNeAR scores unchanged (5-fold cross-validation of the fast
+#: tagger; held-out for the accurate one: partial F1 +0.003) and removes fragments such as
+#: "its" that tell a reader nothing.
+MIN_BARE_WORDS = 4
 #: Quote marks that open and close quotations, for telling one quotation from the next.
 _OPENING = frozenset('"“‘«„‚‹「')
 _CLOSING = frozenset('"”’»“‘›」')
@@ -483,5 +490,15 @@ def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[
         for g in groups
         if not in_boilerplate(tuple((s.start_char, s.end_char) for s in g.contents), furniture)
     ]
+    attributions = [a for a in attributions if not _bare_fragment(a)]
     attributions.sort(key=lambda a: a.content.start)
     return attributions
+
+
+def _bare_fragment(attribution: Attribution) -> bool:
+    return (
+        attribution.cue is None
+        and attribution.source is None
+        and attribution.kind == "indirect"  # no quote marks
+        and len(attribution.content.text.split()) < MIN_BARE_WORDS
+    )

