@@ -71,7 +71,25 @@ def test_an_overlong_tagged_cue_is_cut_to_its_verb_not_dropped() -> None:
 
 
 def test_a_bare_fragment_is_no_statement_but_a_quote_or_a_longer_clause_is() -> None:
-    words = "Its use rose . “ Phone . ” it read . The plan would fail soon .".split()
+    words = [
+        "Its",
+        "use",
+        "rose",
+        ".",
+        "“",
+        "Phone",
+        ".",
+        "”",
+        "it",
+        "read",
+        ".",
+        "The",
+        "plan",
+        "would",
+        "fail",
+        "soon",
+        ".",
+    ]
     doc = _doc(words, sent_starts=[0, 4, 8, 11])
     parts = [
         Span(doc, 0, 1, label="CONTENT"),  # "Its": no cue, no source, no quote marks
