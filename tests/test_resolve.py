@@ -245,6 +245,27 @@ def test_names_the_ner_cuts_at_a_particle_are_made_whole(nlp):
 
 
 @model
+def test_a_surname_tagged_as_a_plural_is_still_the_person_named_before(nlp):
+    t = (
+        "Finance Minister Karol Benes denied that the budget was adding to prices. "
+        "The spokesman, Adam Lisek, said a revised budget would come next week. "
+        "Benes ruled out new taxes on household incomes. Democrats said it was not enough."
+    )
+    # The English model tags "Benes" (and "Democrats") NNPS, a plural proper noun.
+    speakers, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "that the budget was adding to prices", "Finance Minister Karol Benes"),
+            said(t, "new taxes on household incomes", "Benes"),
+            said(t, "it was not enough", "Democrats"),
+        ],
+    )
+    assert names(attributions)[:2] == ["Karol Benes", "Karol Benes"]
+    assert attributions[2].speaker is None or attributions[2].speaker.type != "PERSON"
+
+
+@model
 def test_pronoun_prefers_the_previous_speaker_over_a_later_name(nlp):
     t = (
         "Kremlin spokesman Dmitri Peskov said on Friday that the talks would go ahead.\n"

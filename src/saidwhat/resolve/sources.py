@@ -124,9 +124,12 @@ class SourceResolver:
             return Resolution(enclosing, linked=enclosing is not None)
         if root.pos_ == "PRON":
             return Resolution(resolve_pronoun(self.ctx, root, attribution, previous), linked=True)
-        # 3. a name the NER missed (or the tagger took for a common noun: "Trump said")
-        if root.tag_ != "NNPS" and root.ent_type_ not in _NOT_NAMES:
-            if root.pos_ == "PROPN" and (not is_title(root) or _long_name(span, root)):
+        # 3. a name the NER missed (or the tagger took for a common noun: "Trump said"). A
+        # plural-looking proper noun ("Democrats") is a new name only if none is known:
+        # "Benes ruled out" (tagged NNPS for its -s) is Karol Benes when he was named before.
+        if root.ent_type_ not in _NOT_NAMES:
+            new_name = not is_title(root) or _long_name(span, root)
+            if root.tag_ != "NNPS" and root.pos_ == "PROPN" and new_name:
                 return Resolution(self._proper(span, root, create=True))
             if root.is_title and (known := self._proper(span, root, create=False)):
                 return Resolution(known)
