@@ -51,6 +51,39 @@ def test_a_closed_quote_followed_by_a_new_one_is_two_statements() -> None:
     assert [s.text for s in said.contents] == ["“ Never again . ”"]
 
 
+def test_a_quote_closing_before_a_sentence_of_source_and_cue_takes_that_cue() -> None:
+    # “…?” Trump said Friday. “…” — the parser cuts "Trump said Friday." off as a sentence of
+    # its own; the quote before it is the cue's as much as the one after (PolNeAR's reading).
+    text = "“ Will she win ? ” Trump said Friday . “ She is a liar . ”"
+    words = text.split()
+    doc = _doc(words, sent_starts=[0, 6, 10])
+    parts = [
+        Span(doc, 0, 6, label="CONTENT"),
+        Span(doc, 6, 7, label="SOURCE"),
+        Span(doc, 7, 8, label="CUE"),
+        Span(doc, 10, 17, label="CONTENT"),
+    ]
+    (group,) = group_parts(doc, parts)
+    assert group.cue is not None and group.cue.text == "said"
+    assert [s.text for s in group.contents] == ["“ Will she win ? ”", "“ She is a liar . ”"]
+
+
+def test_a_quote_closing_before_a_sentence_with_its_own_content_keeps_no_cue() -> None:
+    text = "“ Will she win ? ” Trump said she would ."
+    words = text.split()
+    doc = _doc(words, sent_starts=[0, 6])
+    parts = [
+        Span(doc, 0, 6, label="CONTENT"),
+        Span(doc, 6, 7, label="SOURCE"),
+        Span(doc, 7, 8, label="CUE"),
+        Span(doc, 8, 10, label="CONTENT"),
+    ]
+    groups = group_parts(doc, parts)
+    said = next(g for g in groups if g.cue is not None)
+    assert [s.text for s in said.contents] == ["she would"]
+    assert any(g.cue is None and g.contents[0].text == "“ Will she win ? ”" for g in groups)
+
+
 def test_an_overlong_tagged_cue_is_cut_to_its_verb_not_dropped() -> None:
     words = "“ We won , ” the diplomats said in a joint statement from the site of the talks ."
     words = words.split()

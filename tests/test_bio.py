@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from saidwhat.attribute.bio import LABELS, best_labels, decode
+from saidwhat.attribute.bio import LABELS, VOTE, best_labels, decode, votes
 
 
 def _scores(labels: list[str], confidence: float = 5.0) -> np.ndarray:
@@ -74,3 +74,26 @@ def test_a_span_does_not_run_across_a_whitespace_token() -> None:
 def test_an_empty_document_decodes_to_nothing() -> None:
     doc = _doc(["\n"])
     assert decode(doc, [], np.zeros((0, len(LABELS)))) == []
+
+
+def test_another_taggers_spans_vote_for_their_labels() -> None:
+    doc = _doc(["She", "said", "the", "plan", "would", "fail"])
+    voter = [Span(doc, 0, 1, label="SOURCE"), Span(doc, 2, 6, label="CONTENT")]
+    cast = votes(list(range(len(doc))), voter)
+    assert [LABELS[k] for k in cast.argmax(axis=1)] == [
+        "B-SOURCE", "O", "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT",
+    ]
+    assert set(cast.sum(axis=1)) == {VOTE}
+
+
+def test_a_vote_settles_a_close_call_but_not_a_clear_one() -> None:
+    doc = _doc(["She", "said", "the", "plan", "would", "fail"])
+    labels = ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT"]
+    scores = _scores(labels)
+    scores[1, LABELS.index("O")] = 4.9  # "said": CUE by a hair
+    voter = [Span(doc, 2, 6, label="CONTENT")]  # the other tagger says O for "said"
+    tokens = list(range(len(doc)))
+    assert ("CUE", "said") in [(s.label_, s.text) for s in decode(doc, tokens, scores)]
+    voted = [(s.label_, s.text) for s in decode(doc, tokens, scores, voter)]
+    # The other tagger says O for "She" too, but the source there is a clear call.
+    assert ("CUE", "said") not in voted and ("SOURCE", "She") in voted

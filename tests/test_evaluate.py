@@ -99,21 +99,21 @@ def test_reader_takes_the_first_annotation_file_as_gold() -> None:
 
 # Regression floors on the first 40 dev articles, pinned just under what each shipped tagger
 # measures there (`saidwhat eval polnear ../shared/data/polnear/dev --limit 40 [--tagger T]`):
-# fast 0.526 / 0.698 / 0.673 / 0.656, accurate 0.559 / 0.752 / 0.699 / 0.667. The
+# fast 0.529 / 0.699 / 0.677 / 0.658, accurate 0.576 / 0.753 / 0.710 / 0.691. The
 # attribution-engine issue asks for 0.55 / 0.75 / 0.65 / 0.70 on the whole of dev. EPSILON
 # absorbs float noise only, not regressions.
 FLOORS = {
     "fast": {
-        "content_exact": 0.52,
+        "content_exact": 0.525,
         "content_partial": 0.695,
-        "source_exact": 0.665,
-        "cue_exact": 0.65,
+        "source_exact": 0.67,
+        "cue_exact": 0.655,
     },
     "accurate": {
-        "content_exact": 0.555,
-        "content_partial": 0.745,
-        "source_exact": 0.695,
-        "cue_exact": 0.66,
+        "content_exact": 0.57,
+        "content_partial": 0.75,
+        "source_exact": 0.705,
+        "cue_exact": 0.685,
     },
 }
 EPSILON = 0.005

@@ -136,6 +136,18 @@ def _best_cue(
     return best
 
 
+def _closes_before_frame(span: Span, frames: set[int]) -> bool:
+    """Whether a content closes a quotation right before a sentence that holds a cue but no
+    content: “…?” Trump said Friday. The parser makes "Trump said Friday." a sentence of its
+    own, whose cue is this content's."""
+    end = span.sent.end
+    return (
+        end < len(span.doc)
+        and span.text.rstrip()[-1:] in _CLOSING
+        and span.doc[end].sent.start in frames
+    )
+
+
 def _ends_with_comma(span: Span) -> bool:
     """Whether a content ends like “…,” — the sentence goes on with its cue."""
     tail = span.text.rstrip()[-3:]
@@ -258,6 +270,8 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     orphans: list[_Group] = []
     claimed: dict[int, list[list[Span]]] = {}
     contents = _attach_stray_marks(doc, [s for s in ordered if s.label_ == "CONTENT"])
+    with_content = {span.sent.start for span in contents}
+    frames = {start for start in by_sentence.by_sentence if start not in with_content}
     for run in _runs(contents, doc):
         for cue_index, fragments in _segments(run, by_sentence):
             if cue_index is None:
@@ -266,7 +280,8 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
                     fragments[0],
                     by_sentence,
                     previous=True,
-                    following=_ends_with_comma(fragments[-1]),
+                    following=_ends_with_comma(fragments[-1])
+                    or _closes_before_frame(fragments[-1], frames),
                 )
             if cue_index is None:
                 orphans.append(_Group(None, fragments))

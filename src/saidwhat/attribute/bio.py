@@ -6,6 +6,10 @@ Taking each token's best label alone leaves stray fragments inside long contents
 (the training spans are cut at sentence starts, as the fast tagger's are), is found
 with the Viterbi algorithm. On 60 held-out PolNeAR articles it took content partial
 F1 from 0.725 to 0.792 against the per-token best.
+
+Another tagger's spans can vote: each token's label by the other tagger gains ``VOTE``
+in log-probability. The accurate tagger takes the fast tagger's votes (a product of
+the two experts).
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ from spacy.tokens import Doc, Span
 
 PARTS = ("SOURCE", "CUE", "CONTENT")
 LABELS = ("O", *(f"{prefix}-{part}" for part in PARTS for prefix in "BI"))
+
+#: The weight of a vote, in log-probability. On 60 held-out PolNeAR articles (the
+#: transformer trained on the other 780, each article's fast tagger on the folds without
+#: it) 0, 0.5, 1, 1.5, 2 and 3 gave cue exact F1 0.692, 0.696, 0.705, 0.711, 0.716 and
+#: 0.707, content partial 0.799, 0.802, 0.795, 0.797, 0.790 and 0.772.
+VOTE = 1.5
 
 _NEVER = -1e9
 #: _STEP[i, j]: may label j follow label i?
@@ -53,9 +63,26 @@ def log_softmax(scores: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-def decode(doc: Doc, tokens: Sequence[int], scores: np.ndarray) -> list[Span]:
-    """Spans of ``doc`` from the label scores of its tokens ``tokens`` (indices, in order)."""
-    path = best_labels(log_softmax(scores), [doc[i].is_sent_start for i in tokens])
+def votes(tokens: Sequence[int], spans: Sequence[Span]) -> np.ndarray:
+    """``VOTE`` at each of ``tokens``'s label in ``spans`` (O outside them): tokens × LABELS."""
+    label = {}
+    for span in spans:
+        for i in range(span.start, span.end):
+            label[i] = LABELS.index(("B-" if i == span.start else "I-") + span.label_)
+    out = np.zeros((len(tokens), len(LABELS)), dtype=np.float32)
+    out[np.arange(len(tokens)), [label.get(i, 0) for i in tokens]] = VOTE
+    return out
+
+
+def decode(
+    doc: Doc, tokens: Sequence[int], scores: np.ndarray, voters: Sequence[Span] = ()
+) -> list[Span]:
+    """Spans of ``doc`` from the label scores of its tokens ``tokens`` (indices, in order),
+    with the votes of another tagger's spans ``voters``."""
+    log_probs = log_softmax(scores)
+    if voters:
+        log_probs += votes(tokens, voters)
+    path = best_labels(log_probs, [doc[i].is_sent_start for i in tokens])
     spans: list[Span] = []
     start = end = -1
     part = ""

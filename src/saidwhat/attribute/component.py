@@ -78,7 +78,13 @@ def _accurate_tagger() -> Callable[[list[Doc]], list[list[Span]]]:
         raise ModelError(
             f"the accurate tagger needs {exc.name}: pip install 'saidwhat[accurate]'"
         ) from exc
-    return transformer.load().tag
+    accurate, fast = transformer.load(), _fast_tagger()
+
+    def tag(docs: list[Doc]) -> list[list[Span]]:
+        """The transformer's spans, with the fast tagger's as votes (``bio.VOTE``)."""
+        return accurate.tag(docs, fast(docs))
+
+    return tag
 
 
 def _no_tagger() -> Callable[[list[Doc]], list[list[Span]]]:

@@ -251,9 +251,15 @@ class AccurateTagger:
                 margin[start:end] = np.maximum(margin[start:end], edge)
             yield scores
 
-    def tag(self, docs: Sequence[Doc]) -> list[list[Span]]:
+    def tag(
+        self, docs: Sequence[Doc], voters: Sequence[Sequence[Span]] | None = None
+    ) -> list[list[Span]]:
+        """SOURCE/CUE/CONTENT spans per doc; ``voters``: another tagger's spans per doc,
+        which vote in the decoding (``bio.decode``)."""
         encoded = [encode(self.tokenizer, doc, self.deps, self.tags) for doc in docs]
+        others = voters if voters is not None else [()] * len(docs)
         spans = []
-        for doc, enc, scores in zip(docs, encoded, self.scores(encoded), strict=True):
-            spans.append(decode(doc, enc.tokens, scores[enc.first]))
+        scored = zip(docs, encoded, self.scores(encoded), others, strict=True)
+        for doc, enc, scores, other in scored:
+            spans.append(decode(doc, enc.tokens, scores[enc.first], other))
         return spans
