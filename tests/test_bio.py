@@ -81,7 +81,12 @@ def test_another_taggers_spans_vote_for_their_labels() -> None:
     voter = [Span(doc, 0, 1, label="SOURCE"), Span(doc, 2, 6, label="CONTENT")]
     cast = votes(list(range(len(doc))), voter)
     assert [LABELS[k] for k in cast.argmax(axis=1)] == [
-        "B-SOURCE", "O", "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT",
+        "B-SOURCE",
+        "O",
+        "B-CONTENT",
+        "I-CONTENT",
+        "I-CONTENT",
+        "I-CONTENT",
     ]
     assert set(cast.sum(axis=1)) == {VOTE}
 
