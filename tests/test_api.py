@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+import saidwhat
 from builders import article
 from saidwhat.link.linker import CorpusLinker
 from saidwhat.serve import MAX_PAGE_SIZE, ServeSettings, api, create_app
@@ -478,3 +479,26 @@ def test_added_articles_are_stored_searchable_and_not_stored_twice(writable: Tes
     again = writable.post("/api/articles", json={"articles": body["articles"][:1]}, headers=auth)
     assert again.status_code == 200
     assert again.json() == {"stored": [], "duplicates": 1, "failed": [], "statements": 0}
+
+
+@pytest.mark.model
+def test_a_server_extracts_and_stores_with_the_tagger_it_was_started_with(tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="the accurate tagger needs saidwhat[accurate]")
+    # The fast tagger finds no cue for "has long doubted"; the accurate one does.
+    text = (
+        "The mayor has long doubted that the bridge can be finished by 2027. Critics of the "
+        "project fear the costs will double, and several councillors have questioned whether "
+        "the contractor is up to the job."
+    )
+    accurate = saidwhat.extract(text, id="bridge", tagger="accurate").to_dict()
+    assert accurate != saidwhat.extract(text, id="bridge").to_dict()
+    db = tmp_path / "accurate.db"
+    SQLiteStore(db).close()
+    with TestClient(create_app(ServeSettings(db=db, write_token=TOKEN, tagger="accurate"))) as c:
+        assert c.post("/api/extract", json={"text": text, "id": "bridge"}).json() == accurate
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        added = c.post("/api/articles", json={"articles": [{"text": text}]}, headers=auth)
+        assert added.json()["statements"] == len(accurate["attributions"])
+        (doubted,) = c.get("/api/quotes", params={"q": "bridge"}).json()["items"]
+        assert doubted["cue"]["text"] == "has long doubted"
+        assert "the accurate tagger finds" in c.get("/paste").text

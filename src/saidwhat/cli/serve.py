@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from saidwhat.cli.common import db_option, fail
+from saidwhat.cli.common import db_option, fail, tagger_option
 from saidwhat.errors import SaidwhatError
 from saidwhat.store import SQLiteStore
 
@@ -23,17 +23,24 @@ TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
     envvar=TOKEN_VARIABLE,
     help=f"Allow POST /api/articles with this bearer token (also ${TOKEN_VARIABLE}).",
 )
-def serve(db: Path, host: str, port: int, write_token: str | None) -> None:
-    """Serve the store: web pages at /, JSON API at /api, its docs at /docs."""
+@tagger_option
+def serve(db: Path, host: str, port: int, write_token: str | None, tagger: str) -> None:
+    """Serve the store: web pages at /, JSON API at /api, its docs at /docs.
+
+    ``--tagger`` finds the statements of pasted and added articles.
+    """
     import uvicorn  # imported here: only this command needs it
 
+    from saidwhat.parse.nlp import load_pipeline
     from saidwhat.serve import ServeSettings, create_app
 
     try:
         # A writable server may start on a new store; a read-only one needs an existing one.
         SQLiteStore(db, readonly=write_token is None).close()
+        if tagger != "fast":
+            load_pipeline(tagger=tagger)  # a missing extra fails here, not at the first request
     except SaidwhatError as exc:
         fail(str(exc))
-    app = create_app(ServeSettings(db=db, write_token=write_token))
+    app = create_app(ServeSettings(db=db, write_token=write_token, tagger=tagger))
     click.echo(f"saidwhat: serving {db} at http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -305,13 +305,13 @@ def _document(given: ExtractRequest) -> Document:
 @router.post(
     "/extract", summary="Find who said what in one article", responses=_errors(400, 413, 422, 500)
 )
-def extract(body: ExtractRequest) -> dict[str, Any]:
+def extract(request: Request, body: ExtractRequest) -> dict[str, Any]:
     """The record of ``saidwhat extract`` (nothing is stored): id, metadata, text_sha256,
     ``text`` (when derived from HTML: the offsets point into it), ``speakers`` and
-    ``attributions``."""
+    ``attributions``, found with the server's tagger (``saidwhat serve --tagger``)."""
     document = _document(body)
     with _PIPELINE_LOCK:
-        (done,) = extract_many([document])
+        (done,) = extract_many([document], tagger=request.app.state.settings.tagger)
     if done.error:
         raise HTTPException(500, done.error)
     return done.to_dict()
@@ -372,7 +372,13 @@ def add_articles(request: Request, response: Response, body: ArticlesRequest) ->
             stored.append(key)
 
     with request.app.state.stores.writer() as (store, linker), _PIPELINE_LOCK:
-        summary = ingest_documents(items, store, on_article=heard, linker=linker)
+        summary = ingest_documents(
+            items,
+            store,
+            tagger=request.app.state.settings.tagger,
+            on_article=heard,
+            linker=linker,
+        )
     response.status_code = 201 if stored else 200
     return {
         "stored": stored,

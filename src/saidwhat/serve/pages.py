@@ -338,4 +338,5 @@ def cluster_page(request: Request, cluster_id: str) -> Response:
 
 @router.get("/paste", response_class=HTMLResponse)
 def paste(request: Request) -> Response:
-    return templates.TemplateResponse(request, "paste.html", {})
+    context = {"tagger": request.app.state.settings.tagger}
+    return templates.TemplateResponse(request, "paste.html", context)

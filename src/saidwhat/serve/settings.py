@@ -16,8 +16,10 @@ MAX_PAGE_SIZE = 200
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServeSettings:
-    """The store to serve and the token that allows adding articles (None: read-only)."""
+    """The store to serve, the token that allows adding articles (None: read-only) and the
+    attribution tagger that extracts and stores articles ("fast" or "accurate")."""
 
     db: Path
     write_token: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
+    tagger: str = "fast"
