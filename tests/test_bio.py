@@ -102,3 +102,5 @@ def test_a_vote_settles_a_close_call_but_not_a_clear_one() -> None:
     voted = [(s.label_, s.text) for s in decode(doc, tokens, scores, voter)]
     # The other tagger says O for "She" too, but the source there is a clear call.
     assert ("CUE", "said") not in voted and ("SOURCE", "She") in voted
+    # A tagger that found nothing still votes: O everywhere.
+    assert ("CUE", "said") not in [(s.label_, s.text) for s in decode(doc, tokens, scores, [])]

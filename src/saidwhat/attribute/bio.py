@@ -75,12 +75,12 @@ def votes(tokens: Sequence[int], spans: Sequence[Span]) -> np.ndarray:
 
 
 def decode(
-    doc: Doc, tokens: Sequence[int], scores: np.ndarray, voters: Sequence[Span] = ()
+    doc: Doc, tokens: Sequence[int], scores: np.ndarray, voters: Sequence[Span] | None = None
 ) -> list[Span]:
     """Spans of ``doc`` from the label scores of its tokens ``tokens`` (indices, in order),
-    with the votes of another tagger's spans ``voters``."""
+    with the votes of another tagger's spans ``voters`` (none: O for every token)."""
     log_probs = log_softmax(scores)
-    if voters:
+    if voters is not None:
         log_probs += votes(tokens, voters)
     path = best_labels(log_probs, [doc[i].is_sent_start for i in tokens])
     spans: list[Span] = []

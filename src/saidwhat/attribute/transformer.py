@@ -258,7 +258,7 @@ class AccurateTagger:
         """SOURCE/CUE/CONTENT spans per doc; ``voters``: another tagger's spans per doc,
         which vote in the decoding (``bio.decode``)."""
         encoded = [encode(self.tokenizer, doc, self.deps, self.tags) for doc in docs]
-        others = voters if voters is not None else [()] * len(docs)
+        others = voters if voters is not None else [None] * len(docs)
         spans = []
         scored = zip(docs, encoded, self.scores(encoded), others, strict=True)
         for doc, enc, scores, other in scored:
