@@ -177,3 +177,13 @@ def test_without_torch_worker_processes_fail_in_one_line_instead_of_hanging() ->
     )
     assert done.returncode == 1
     assert "needs torch" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_weights_of_another_network_are_a_one_line_error(tmp_path: Path) -> None:
+    import torch
+
+    model = transformer.TransformerTagger(3, 3, pretrained=False)
+    model.tag = torch.nn.Embedding(5, 32)  # not the tag count its meta.json gives
+    transformer.save_weights(model, {"nsubj": 2}, {"NN": 2}, tmp_path)
+    with pytest.raises(ModelError, match="weights of another network"):
+        transformer.load(tmp_path)

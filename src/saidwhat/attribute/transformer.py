@@ -201,7 +201,12 @@ def _load(path: Path) -> AccurateTagger:
         if not name.endswith(".scale")
     }
     model = TransformerTagger(len(meta["deps"]) + 2, len(meta["tags"]) + 2, pretrained=False)
-    model.load_state_dict(state)
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:  # missing, unexpected or misshapen tensors
+        raise ModelError(
+            f"{path} holds weights of another network than this saidwhat's: reinstall saidwhat"
+        ) from exc
     model.eval()
     return AccurateTagger(model, load_tokenizer(), meta["deps"], meta["tags"])
 
