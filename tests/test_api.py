@@ -502,3 +502,8 @@ def test_a_server_extracts_and_stores_with_the_tagger_it_was_started_with(tmp_pa
         (doubted,) = c.get("/api/quotes", params={"q": "bridge"}).json()["items"]
         assert doubted["cue"]["text"] == "has long doubted"
         assert "the accurate tagger finds" in c.get("/paste").text
+
+
+def test_a_server_refuses_an_unknown_tagger_when_set_up(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown tagger 'acurate'"):
+        ServeSettings(db=tmp_path / "any.db", tagger="acurate")

@@ -68,6 +68,22 @@ def test_a_quote_closing_before_a_sentence_of_source_and_cue_takes_that_cue() ->
     assert [s.text for s in group.contents] == ["“ Will she win ? ”", "“ She is a liar . ”"]
 
 
+def test_a_quote_over_sentences_closing_before_source_and_cue_takes_that_cue() -> None:
+    text = "“ She lied . Will she win ? ” Trump said Friday ."
+    words = text.split()
+    doc = _doc(words, sent_starts=[0, 4, 9])
+    parts = [
+        Span(doc, 0, 4, label="CONTENT"),
+        Span(doc, 4, 9, label="CONTENT"),
+        Span(doc, 9, 10, label="SOURCE"),
+        Span(doc, 10, 11, label="CUE"),
+    ]
+    (group,) = group_parts(doc, parts)
+    assert group.cue is not None and group.cue.text == "said"
+    assert [s.text for s in group.contents] == ["“ She lied .", "Will she win ? ”"]
+    assert [s.text for s in group.sources] == ["Trump"]
+
+
 def test_a_quote_closing_before_a_sentence_with_its_own_content_keeps_no_cue() -> None:
     text = "“ Will she win ? ” Trump said she would ."
     words = text.split()

@@ -104,3 +104,11 @@ def test_a_vote_settles_a_close_call_but_not_a_clear_one() -> None:
     assert ("CUE", "said") not in voted and ("SOURCE", "She") in voted
     # A tagger that found nothing still votes: O everywhere.
     assert ("CUE", "said") not in [(s.label_, s.text) for s in decode(doc, tokens, scores, [])]
+
+
+def test_votes_follow_the_tokens_given_when_some_are_left_out() -> None:
+    doc = _doc(["Critics", "said", "\n\n", "it", "failed"])
+    tokens = [0, 1, 3, 4]  # the whitespace token is not scored
+    voter = [Span(doc, 1, 2, label="CUE"), Span(doc, 3, 5, label="CONTENT")]
+    cast = votes(tokens, voter)
+    assert [LABELS[k] for k in cast.argmax(axis=1)] == ["O", "B-CUE", "B-CONTENT", "I-CONTENT"]

@@ -84,6 +84,20 @@ def test_the_accurate_tagger_finds_speakers_and_statements() -> None:
     assert any(a.cue.text == "accused" for a in doc._.attributions)
 
 
+def test_the_accurate_tagger_reads_the_fast_taggers_votes(monkeypatch) -> None:
+    from saidwhat.attribute import bio, component
+
+    doc = load_pipeline(tagger="none")(
+        "Opposition leaders have long doubted that the bridge can be finished by 2028.\n\n"
+        '"We will not cut pensions," Finance Minister Lena Brask told reporters on Monday.'
+    )
+    fast = [(s.start, s.end, s.label_) for s in component._fast_tagger()([doc])[0]]
+    accurate = component._accurate_tagger()
+    assert fast and [(s.start, s.end, s.label_) for s in accurate([doc])[0]] != fast
+    monkeypatch.setattr(bio, "VOTE", 1e6)  # an overwhelming vote: the fast tagger decides
+    assert [(s.start, s.end, s.label_) for s in accurate([doc])[0]] == fast
+
+
 def test_an_unknown_tagger_is_refused() -> None:
     nlp = spacy.blank("en")
     with pytest.raises(ConfigValidationError, match="'huge' is not"):

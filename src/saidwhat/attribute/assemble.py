@@ -111,10 +111,11 @@ class _Cues:
 
 
 def _best_cue(
-    span: Span, cues: _Cues, *, previous: bool = False, following: bool = False
+    span: Span, cues: _Cues, *, previous: bool = False, following: Span | None = None
 ) -> int | None:
     """Index of the cue ``span`` belongs to: in its sentence, or the one before (when the
-    span opens its sentence) or after."""
+    span opens its sentence) or the one after ``following`` (the last fragment of a content
+    running over sentences)."""
     doc, sent = span.doc, span.sent
     sent_starts = {sent.start}
     if (
@@ -123,8 +124,8 @@ def _best_cue(
         and all(t.is_space or t.is_punct for t in doc[sent.start : span.start])
     ):
         sent_starts.add(doc[sent.start - 1].sent.start)  # the span opens its sentence
-    if following and sent.end < len(doc):
-        sent_starts.add(doc[sent.end].sent.start)
+    if following is not None and following.sent.end < len(doc):
+        sent_starts.add(doc[following.sent.end].sent.start)
     candidates = sorted(i for start in sent_starts for i in cues.by_sentence.get(start, ()))
     best, best_key = None, None
     for i in candidates:
@@ -276,12 +277,14 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
         for cue_index, fragments in _segments(run, by_sentence):
             if cue_index is None:
                 # "“…,” she said" may be parsed as two sentences: the cue follows the comma.
+                last = fragments[-1]
                 cue_index = _best_cue(
                     fragments[0],
                     by_sentence,
                     previous=True,
-                    following=_ends_with_comma(fragments[-1])
-                    or _closes_before_frame(fragments[-1], frames),
+                    following=last
+                    if _ends_with_comma(last) or _closes_before_frame(last, frames)
+                    else None,
                 )
             if cue_index is None:
                 orphans.append(_Group(None, fragments))

@@ -78,7 +78,8 @@ def decode(
     doc: Doc, tokens: Sequence[int], scores: np.ndarray, voters: Sequence[Span] | None = None
 ) -> list[Span]:
     """Spans of ``doc`` from the label scores of its tokens ``tokens`` (indices, in order),
-    with the votes of another tagger's spans ``voters`` (none: O for every token)."""
+    with the votes of another tagger's spans ``voters`` (None: no votes; an empty list: O
+    for every token)."""
     log_probs = log_softmax(scores)
     if voters is not None:
         log_probs += votes(tokens, voters)

@@ -19,6 +19,7 @@ decoding: higher F1, about a third of the speed; needs the ``accurate`` extra). 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -48,7 +49,9 @@ for _name in ("attributions", "speakers"):
         Doc.set_extension(_name, default=None)
 
 
+@lru_cache(maxsize=1)
 def _load_tagger() -> Language:
+    """The fast tagger's pipeline, loaded once per process (the accurate tagger runs it too)."""
     if not (WEIGHTS / "config.cfg").exists():
         raise ModelError(f"the attribution tagger is missing from {WEIGHTS}: reinstall saidwhat")
     return spacy.load(WEIGHTS)

@@ -31,14 +31,16 @@ def serve(db: Path, host: str, port: int, write_token: str | None, tagger: str) 
     """
     import uvicorn  # imported here: only this command needs it
 
-    from saidwhat.parse.nlp import load_pipeline
+    from saidwhat.parse.nlp import DEFAULT_MODEL, load_pipeline
     from saidwhat.serve import ServeSettings, create_app
 
     try:
         # A writable server may start on a new store; a read-only one needs an existing one.
         SQLiteStore(db, readonly=write_token is None).close()
         if tagger != "fast":
-            load_pipeline(tagger=tagger)  # a missing extra fails here, not at the first request
+            # A missing extra fails here, not at the first request; the arguments are given as
+            # extract_many gives them, so that the cached pipeline is the one it will use.
+            load_pipeline(DEFAULT_MODEL, tagger)
     except SaidwhatError as exc:
         fail(str(exc))
     app = create_app(ServeSettings(db=db, write_token=write_token, tagger=tagger))

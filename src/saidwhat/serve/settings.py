@@ -23,3 +23,7 @@ class ServeSettings:
     write_token: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
     tagger: str = "fast"
+
+    def __post_init__(self) -> None:
+        if self.tagger not in ("fast", "accurate"):
+            raise ValueError(f"unknown tagger {self.tagger!r}: use fast or accurate")
