@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 import saidwhat
-from saidwhat.attribute.assemble import _one_content, find_attributions, group_parts
+from saidwhat.attribute.assemble import _Group, _one_content, find_attributions, group_parts
 from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
 
 
@@ -51,50 +51,42 @@ def test_a_closed_quote_followed_by_a_new_one_is_two_statements() -> None:
     assert [s.text for s in said.contents] == ["“ Never again . ”"]
 
 
-def test_a_quote_closing_before_a_sentence_of_source_and_cue_takes_that_cue() -> None:
-    # “…?” Trump said Friday. “…” — the parser cuts "Trump said Friday." off as a sentence of
-    # its own; the quote before it is the cue's as much as the one after (PolNeAR's reading).
-    text = "“ Will she win ? ” Trump said Friday . “ She is a liar . ”"
-    words = text.split()
-    doc = _doc(words, sent_starts=[0, 6, 10])
-    parts = [
-        Span(doc, 0, 6, label="CONTENT"),
-        Span(doc, 6, 7, label="SOURCE"),
-        Span(doc, 7, 8, label="CUE"),
-        Span(doc, 10, 17, label="CONTENT"),
-    ]
-    (group,) = group_parts(doc, parts)
-    assert group.cue is not None and group.cue.text == "said"
-    assert [s.text for s in group.contents] == ["“ Will she win ? ”", "“ She is a liar . ”"]
+def _tagged(text: str, sent_starts: list[int], *parts: tuple[int, int, str]) -> list[_Group]:
+    """``group_parts`` of a hand-tagged doc: ``text`` split at spaces, ``parts`` as
+    ``(start, end, label)``."""
+    doc = _doc(text.split(), sent_starts=sent_starts)
+    return group_parts(doc, [Span(doc, start, end, label=label) for start, end, label in parts])
 
 
-def test_a_quote_over_sentences_closing_before_source_and_cue_takes_that_cue() -> None:
-    text = "“ She lied . Will she win ? ” Trump said Friday ."
+@pytest.mark.parametrize(
+    ("text", "sent_starts", "content"),
+    [
+        # “…?” Trump said Friday. “…” — the parser cuts "Trump said Friday." off as a
+        # sentence of its own; the quote before it is the cue's as much as the one after
+        # (PolNeAR's reading).
+        ("“ Will she win ? ” Trump said Friday . “ She is a liar . ”", [0, 6, 10], (0, 6)),
+        # The same after a quote over two sentences: the sentence after its last one counts.
+        ("“ She lied . Will she win ? ” Trump said Friday .", [0, 4, 9], (0, 4, 4, 9)),
+    ],
+)
+def test_a_quote_closing_before_a_sentence_of_source_and_cue_takes_that_cue(
+    text: str, sent_starts: list[int], content: tuple[int, ...]
+) -> None:
     words = text.split()
-    doc = _doc(words, sent_starts=[0, 4, 9])
-    parts = [
-        Span(doc, 0, 4, label="CONTENT"),
-        Span(doc, 4, 9, label="CONTENT"),
-        Span(doc, 9, 10, label="SOURCE"),
-        Span(doc, 10, 11, label="CUE"),
-    ]
-    (group,) = group_parts(doc, parts)
+    said = words.index("said")
+    fragments = [(content[k], content[k + 1], "CONTENT") for k in range(0, len(content), 2)]
+    after = [(i, len(words), "CONTENT") for i in sent_starts if i > said]
+    parts = [*fragments, (said - 1, said, "SOURCE"), (said, said + 1, "CUE"), *after]
+    (group,) = _tagged(text, sent_starts, *parts)
     assert group.cue is not None and group.cue.text == "said"
-    assert [s.text for s in group.contents] == ["“ She lied .", "Will she win ? ”"]
     assert [s.text for s in group.sources] == ["Trump"]
+    expected = [" ".join(words[start:end]) for start, end, _ in [*fragments, *after]]
+    assert [s.text for s in group.contents] == expected
 
 
 def test_a_quote_closing_before_a_sentence_with_its_own_content_keeps_no_cue() -> None:
-    text = "“ Will she win ? ” Trump said she would ."
-    words = text.split()
-    doc = _doc(words, sent_starts=[0, 6])
-    parts = [
-        Span(doc, 0, 6, label="CONTENT"),
-        Span(doc, 6, 7, label="SOURCE"),
-        Span(doc, 7, 8, label="CUE"),
-        Span(doc, 8, 10, label="CONTENT"),
-    ]
-    groups = group_parts(doc, parts)
+    parts = [(0, 6, "CONTENT"), (6, 7, "SOURCE"), (7, 8, "CUE"), (8, 10, "CONTENT")]
+    groups = _tagged("“ Will she win ? ” Trump said she would .", [0, 6], *parts)
     said = next(g for g in groups if g.cue is not None)
     assert [s.text for s in said.contents] == ["she would"]
     assert any(g.cue is None and g.contents[0].text == "“ Will she win ? ”" for g in groups)
