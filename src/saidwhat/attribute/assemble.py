@@ -276,7 +276,8 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     for run in _runs(contents, doc):
         for cue_index, fragments in _segments(run, by_sentence):
             if cue_index is None:
-                # "“…,” she said" may be parsed as two sentences: the cue follows the comma.
+                # "“…,” she said" and "“…?” Trump said Friday." may be parsed as two
+                # sentences: the cue follows the content.
                 last = fragments[-1]
                 cue_index = _best_cue(
                     fragments[0],

@@ -27,7 +27,7 @@ TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
 def serve(db: Path, host: str, port: int, write_token: str | None, tagger: str) -> None:
     """Serve the store: web pages at /, JSON API at /api, its docs at /docs.
 
-    ``--tagger`` finds the statements of pasted and added articles.
+    --tagger finds the statements of pasted and added articles.
     """
     import uvicorn  # imported here: only this command needs it
 
