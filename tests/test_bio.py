@@ -79,7 +79,7 @@ def test_an_empty_document_decodes_to_nothing() -> None:
 def test_another_taggers_spans_vote_for_their_labels() -> None:
     doc = _doc(["She", "said", "the", "plan", "would", "fail"])
     voter = [Span(doc, 0, 1, label="SOURCE"), Span(doc, 2, 6, label="CONTENT")]
-    cast = votes(list(range(len(doc))), voter)
+    cast = votes(doc, list(range(len(doc))), voter)
     assert [LABELS[k] for k in cast.argmax(axis=1)] == [
         "B-SOURCE",
         "O",
@@ -110,5 +110,5 @@ def test_votes_follow_the_tokens_given_when_some_are_left_out() -> None:
     doc = _doc(["Critics", "said", "\n\n", "it", "failed"])
     tokens = [0, 1, 3, 4]  # the whitespace token is not scored
     voter = [Span(doc, 1, 2, label="CUE"), Span(doc, 3, 5, label="CONTENT")]
-    cast = votes(tokens, voter)
+    cast = votes(doc, tokens, voter)
     assert [LABELS[k] for k in cast.argmax(axis=1)] == ["O", "B-CUE", "B-CONTENT", "I-CONTENT"]

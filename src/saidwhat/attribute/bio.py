@@ -63,14 +63,21 @@ def log_softmax(scores: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-def votes(tokens: Sequence[int], spans: Sequence[Span]) -> np.ndarray:
-    """``VOTE`` at each of ``tokens``'s label in ``spans`` (O outside them): tokens × LABELS."""
-    label = {}
+def token_labels(doc: Doc, spans: Sequence[Span]) -> list[int]:
+    """The index in LABELS of each token's label by ``spans`` (B- first, I- after, else O)."""
+    labels = [LABELS.index("O")] * len(doc)
     for span in spans:
-        for i in range(span.start, span.end):
-            label[i] = LABELS.index(("B-" if i == span.start else "I-") + span.label_)
+        labels[span.start] = LABELS.index(f"B-{span.label_}")
+        for i in range(span.start + 1, span.end):
+            labels[i] = LABELS.index(f"I-{span.label_}")
+    return labels
+
+
+def votes(doc: Doc, tokens: Sequence[int], spans: Sequence[Span]) -> np.ndarray:
+    """``VOTE`` at each of ``tokens``'s label by ``spans`` (O outside them): tokens × LABELS."""
+    labels = token_labels(doc, spans)
     out = np.zeros((len(tokens), len(LABELS)), dtype=np.float32)
-    out[np.arange(len(tokens)), [label.get(i, 0) for i in tokens]] = VOTE
+    out[np.arange(len(tokens)), [labels[i] for i in tokens]] = VOTE
     return out
 
 
@@ -82,7 +89,7 @@ def decode(
     for every token)."""
     log_probs = log_softmax(scores)
     if voters is not None:
-        log_probs += votes(tokens, voters)
+        log_probs += votes(doc, tokens, voters)
     path = best_labels(log_probs, [doc[i].is_sent_start for i in tokens])
     spans: list[Span] = []
     start = end = -1

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from torch import nn
 from transformers import PreTrainedTokenizerBase
 
-from saidwhat.attribute.bio import LABELS, decode
+from saidwhat.attribute.bio import LABELS, decode, token_labels
 from saidwhat.errors import ModelError
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "transformer"
@@ -104,14 +104,10 @@ def encode(
     tokens = [i for i in tokens if i in first]
     labels = None
     if gold:
-        by_token = ["O"] * len(doc)
-        for span in gold:
-            by_token[span.start] = f"B-{span.label_}"
-            for i in range(span.start + 1, span.end):
-                by_token[i] = f"I-{span.label_}"
+        by_token = token_labels(doc, gold)
         labels = [-100] * len(words)
         for i in tokens:
-            labels[first[i]] = LABELS.index(by_token[i])
+            labels[first[i]] = by_token[i]
     return Encoded(
         tokens=tokens,
         ids=pieces["input_ids"],
