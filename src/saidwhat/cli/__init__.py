@@ -20,12 +20,13 @@ from saidwhat.cli.common import (
     configure_logging,
     fail,
     max_bytes_option,
+    min_confidence_option,
     quiet_broken_pipe,
     row,
     tagger_option,
 )
 from saidwhat.errors import SaidwhatError, TooLargeError
-from saidwhat.evaluate import evaluate_polnear
+from saidwhat.evaluate import evaluate_polnear, evaluate_realnews
 from saidwhat.ingest import STDIN, STDIN_LABEL, InputFailure, iter_inputs
 from saidwhat.model import Attribution, Document
 from saidwhat.pipeline import LANGUAGES, extract_many
@@ -115,17 +116,87 @@ def eval_() -> None:
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--speakers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Hand-resolved speakers (JSON lines) for speaker accuracy.  "
+    "[default: the project's evaluation/polnear/SPLIT_speakers.jsonl when there is one]",
+)
 @_n_process
 @tagger_option
-def polnear(directory: Path, limit: int | None, format_: str, n_process: int, tagger: str) -> None:
+def polnear(
+    directory: Path,
+    limit: int | None,
+    format_: str,
+    speakers: Path | None,
+    n_process: int,
+    tagger: str,
+) -> None:
     """Score extraction on a PolNeAR split: DIRECTORY holds text/ and attributions/.
+
+    Attributions pair when their contents' character Jaccard is at least 0.5; the
+    speaker row is the share of paired ones whose speaker agrees with the hand-resolved one.
 
     For example: saidwhat eval polnear ../shared/data/polnear/dev --limit 20
     """
     try:
-        report = evaluate_polnear(directory, limit=limit, n_process=n_process, tagger=tagger)
+        report = evaluate_polnear(
+            directory, limit=limit, n_process=n_process, tagger=tagger, speakers=speakers
+        )
     except SaidwhatError as exc:
         fail(str(exc))
+    if format_ == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.format_table())
+
+
+@eval_.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pages_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--details",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write each page's predictions and missed gold statements here (JSON lines).",
+)
+@min_confidence_option
+@_n_process
+@tagger_option
+def realnews(
+    gold: Path,
+    pages_dir: Path,
+    format_: str,
+    details: Path | None,
+    min_confidence: float,
+    n_process: int,
+    tagger: str,
+) -> None:
+    """Score extraction on hand-annotated news pages: GOLD is JSON lines, PAGES_DIR the pages.
+
+    A statement is found when a prediction's content has a word-multiset Jaccard of at
+    least 0.5 with the gold content (pairs are made greedily, best first). Speaker accuracy
+    counts the paired statements whose speaker agrees with the gold speaker.
+
+    For example: saidwhat eval realnews evaluation/realnews/gold.jsonl ../shared/data/news-pages
+    """
+    try:
+        report, pages = evaluate_realnews(
+            gold, pages_dir, n_process=n_process, tagger=tagger, min_confidence=min_confidence
+        )
+    except SaidwhatError as exc:
+        fail(str(exc))
+    if details is not None:
+        with details.open("w", encoding="utf-8") as out:
+            for page in pages:
+                out.write(json.dumps(page, ensure_ascii=False) + "\n")
     if format_ == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

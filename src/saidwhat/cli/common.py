@@ -118,3 +118,13 @@ tagger_option = click.option(
     help="Attribution tagger: accurate is a transformer, about 3x slower "
     "(needs pip install 'saidwhat[accurate]').",
 )
+
+#: ``--min-confidence``: statements less likely than this to be right are left out.
+min_confidence_option = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Leave out statements whose confidence (the estimated probability that the "
+    "statement is right) is below this; 0 keeps all.  [default: the engine's threshold, "
+    "chosen for precision]",
+)

@@ -2,10 +2,16 @@
 
 A split directory holds ``text/NAME.txt`` and ``attributions/NAME_ANNOTATOR.ann``.
 Where a text has several annotation files, the first in sorted order is gold.
+
+Hand-resolved speakers (``evaluation/polnear/dev_speakers.jsonl``) are JSON lines, an
+article each: ``{"article": NAME, "speakers": [{"start": S, "end": E, "source": TEXT,
+"speaker": NAME or null, "type": "PERSON"|"ORG"|null}, ...]}``, keyed by the gold
+source's character offsets; null marks a generic source ("critics", "a source").
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,7 +19,7 @@ from pathlib import Path
 
 from saidwhat.errors import DatasetError
 from saidwhat.evaluate.metrics import Report, score
-from saidwhat.model import Attribution, Document, TextSpan
+from saidwhat.model import Attribution, Document, EntityRef, TextSpan
 from saidwhat.pipeline import extract_many
 
 # "T16<TAB>Content 1359 1390;1393 1432<TAB>text". A few span texts hold a newline,
@@ -59,8 +65,57 @@ def parse_ann(ann: str, text: str) -> list[Attribution]:
     return attributions
 
 
-def read_polnear(split: Path, *, limit: int | None = None) -> Iterator[GoldDocument]:
-    """The articles of a PolNeAR split directory, in name order."""
+#: The hand-resolved speakers of each split, kept in the project beside the real-news gold.
+SPEAKERS = Path(__file__).resolve().parents[3] / "evaluation" / "polnear"
+
+Resolved = dict[str, dict[tuple[int, int], EntityRef | None]]
+
+
+def read_speakers(path: Path) -> Resolved:
+    """Hand-resolved speakers by article and source offsets (None: a generic source)."""
+    resolved: Resolved = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DatasetError(f"{path}: {exc.strerror or exc}") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            resolved[record["article"]] = {
+                (int(s["start"]), int(s["end"])): (
+                    EntityRef(s["speaker"], s.get("type") or "OTHER") if s["speaker"] else None
+                )
+                for s in record["speakers"]
+            }
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DatasetError(f"{path}:{number}: not a speakers record ({exc})") from exc
+    return resolved
+
+
+def default_speakers(split: Path) -> Path | None:
+    """The project's hand-resolved speakers for a split named like ``dev``, if any."""
+    path = SPEAKERS / f"{split.resolve().name}_speakers.jsonl"
+    return path if path.is_file() else None
+
+
+def _with_speakers(
+    attributions: list[Attribution], resolved: dict[tuple[int, int], EntityRef | None]
+) -> list[Attribution]:
+    for attribution in attributions:
+        if attribution.source is not None:
+            key = (attribution.source.start, attribution.source.end)
+            attribution.speaker = resolved.get(key)
+    return attributions
+
+
+def read_polnear(
+    split: Path, *, limit: int | None = None, speakers: Path | None = None
+) -> Iterator[GoldDocument]:
+    """The articles of a PolNeAR split directory, in name order; with ``speakers``, the
+    gold attributions carry the hand-resolved speaker of their source."""
+    resolved = read_speakers(speakers) if speakers is not None else {}
     texts, anns = split / "text", split / "attributions"
     if not texts.is_dir() or not anns.is_dir():
         raise DatasetError(f"{split}: not a PolNeAR split (expected text/ and attributions/)")
@@ -73,14 +128,22 @@ def read_polnear(split: Path, *, limit: int | None = None) -> Iterator[GoldDocum
     for name in names[:limit]:
         text = (texts / f"{name}.txt").read_text(encoding="utf-8")
         ann = gold_files[name].read_text(encoding="utf-8")
-        yield GoldDocument(name, text, parse_ann(ann, text))
+        attributions = parse_ann(ann, text)
+        yield GoldDocument(name, text, _with_speakers(attributions, resolved.get(name, {})))
 
 
 def evaluate_polnear(
-    split: Path, *, limit: int | None = None, n_process: int = 1, tagger: str = "fast"
+    split: Path,
+    *,
+    limit: int | None = None,
+    n_process: int = 1,
+    tagger: str = "fast",
+    speakers: Path | None = None,
 ) -> Report:
-    """Run saidwhat over a PolNeAR split and score it against the gold attributions."""
-    golds = list(read_polnear(split, limit=limit))
+    """Run saidwhat over a PolNeAR split and score it against the gold attributions (and,
+    with ``speakers``, or the project's file for the split, the hand-resolved speakers)."""
+    speakers = speakers or default_speakers(split)
+    golds = list(read_polnear(split, limit=limit, speakers=speakers))
     documents = (Document(id=g.name, text=g.text) for g in golds)
     predicted = extract_many(documents, n_process=n_process, tagger=tagger)
     return score(
