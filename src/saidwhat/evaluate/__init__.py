@@ -1,4 +1,4 @@
-"""Evaluate: score saidwhat against gold attribution corpora (PolNeAR, hand-annotated news pages)."""
+"""Evaluate: score saidwhat against gold attributions (PolNeAR, hand-annotated news pages)."""
 
 from saidwhat.evaluate.metrics import Report, score
 from saidwhat.evaluate.polnear import GoldDocument, evaluate_polnear, read_polnear

@@ -236,7 +236,9 @@ def page_details(
                 "source": attribution.source.text if attribution.source else None,
                 "speaker": speaker,
                 "confidence": round(attribution.confidence, 3),
-                "gold": None if gold is None else {"content": gold.content, "speaker": gold.speaker},
+                "gold": None
+                if gold is None
+                else {"content": gold.content, "speaker": gold.speaker},
                 "speaker_agrees": None
                 if gold is None or gold.speaker is None
                 else speakers_agree(gold.speaker, gold.speaker_type, speaker),

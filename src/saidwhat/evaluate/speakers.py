@@ -35,8 +35,12 @@ def speakers_agree(gold: str, gold_type: str | None, predicted: str | None) -> b
     """Whether ``predicted`` names the speaker ``gold`` names (of type ``gold_type``)."""
     if not predicted:
         return False
-    if gold_type == "PERSON" and name_key(gold) and name_key(predicted):
-        if _people_agree(gold, predicted):
-            return True
+    if (
+        gold_type == "PERSON"
+        and name_key(gold)
+        and name_key(predicted)
+        and _people_agree(gold, predicted)
+    ):
+        return True
     a, b = _words(gold, "ORG"), _words(predicted, "ORG")
     return bool(a and b) and (a <= b or b <= a)
