@@ -483,25 +483,37 @@ def test_added_articles_are_stored_searchable_and_not_stored_twice(writable: Tes
 
 @pytest.mark.model
 def test_a_server_extracts_and_stores_with_the_tagger_it_was_started_with(tmp_path: Path) -> None:
-    pytest.importorskip("torch", reason="the accurate tagger needs saidwhat[accurate]")
-    # The fast tagger finds no cue for "has long doubted"; the accurate one does.
+    # The fast tagger finds no cue for "has long doubted"; the accurate one does. Every
+    # candidate is kept (min_confidence 0), so that the settings are seen to pass through.
     text = (
         "The mayor has long doubted that the bridge can be finished by 2027. Critics of the "
         "project fear the costs will double, and several councillors have questioned whether "
         "the contractor is up to the job."
     )
-    accurate = saidwhat.extract(text, id="bridge", tagger="accurate").to_dict()
-    assert accurate != saidwhat.extract(text, id="bridge").to_dict()
-    db = tmp_path / "accurate.db"
+    fast = saidwhat.extract(text, id="bridge", tagger="fast", min_confidence=0.0).to_dict()
+    accurate = saidwhat.extract(text, id="bridge", min_confidence=0.0).to_dict()
+    assert accurate != fast
+    db = tmp_path / "fast.db"
     SQLiteStore(db).close()
-    with TestClient(create_app(ServeSettings(db=db, write_token=TOKEN, tagger="accurate"))) as c:
-        assert c.post("/api/extract", json={"text": text, "id": "bridge"}).json() == accurate
+    settings = ServeSettings(db=db, write_token=TOKEN, tagger="fast", min_confidence=0.0)
+    with TestClient(create_app(settings)) as c:
+        assert c.post("/api/extract", json={"text": text, "id": "bridge"}).json() == fast
         auth = {"Authorization": f"Bearer {TOKEN}"}
         added = c.post("/api/articles", json={"articles": [{"text": text}]}, headers=auth)
-        assert added.json()["statements"] == len(accurate["attributions"])
+        assert added.json()["statements"] == len(fast["attributions"])
+        assert "the fast tagger finds" in c.get("/paste").text
+    db = tmp_path / "accurate.db"
+    SQLiteStore(db).close()
+    settings = ServeSettings(db=db, write_token=TOKEN, min_confidence=0.0)
+    with TestClient(create_app(settings)) as c:
+        assert c.post("/api/extract", json={"text": text, "id": "bridge"}).json() == accurate
+        added = c.post("/api/articles", json={"articles": [{"text": text}]}, headers=auth)
         (doubted,) = c.get("/api/quotes", params={"q": "bridge"}).json()["items"]
         assert doubted["cue"]["text"] == "has long doubted"
-        assert "the accurate tagger finds" in c.get("/paste").text
+        # The filter on stored statements: none of them is certain.
+        everything = c.get("/api/quotes").json()["items"]
+        assert everything and all(s["confidence"] < 0.999 for s in everything)
+        assert c.get("/api/quotes", params={"min_confidence": 0.999}).json()["items"] == []
 
 
 def test_a_server_refuses_an_unknown_tagger_when_set_up(tmp_path: Path) -> None:

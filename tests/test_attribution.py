@@ -161,7 +161,11 @@ def test_boilerplate_lines() -> None:
 
 
 def _only(text: str) -> saidwhat.Attribution:
-    attributions = saidwhat.extract(text).attributions
+    """The one candidate ``text`` holds, whatever its confidence: these tests are about how
+    constructs are read; which candidates are kept is tested in test_statements.py."""
+    document = saidwhat.extract(text, min_confidence=0.0)
+    assert document.error is None, document.error
+    attributions = document.attributions
     assert len(attributions) == 1, [a.to_dict() for a in attributions]
     return attributions[0]
 
@@ -267,7 +271,8 @@ def test_boilerplate_and_plain_narrative_are_not_statements() -> None:
     ],
 )
 def test_unbalanced_marks_never_crash_or_swallow_the_article(text: str) -> None:
-    document = saidwhat.extract(text)
+    document = saidwhat.extract(text, min_confidence=0.0)
+    assert document.error is None, document.error  # a crash lands here, not in a raise
     for a in document.attributions:
         for start, end in a.content.spans:
             assert 0 <= start < end <= len(text)

@@ -37,7 +37,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[Call]:
     seen: list[Call] = []
 
     def evaluate_polnear(
-        directory: Path, *, limit: int | None, n_process: int, tagger: str
+        directory: Path, *, limit: int | None, n_process: int, tagger: str, speakers: Path | None
     ) -> FakeReport:
         seen.append((directory, limit, n_process, tagger))
         if directory.name == "bad":
@@ -52,15 +52,15 @@ def test_table(tmp_path: Path, calls: list[Call]) -> None:
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path), "--limit", "3"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "metric | value\nf1     | 0.5\n"
-    assert calls == [(tmp_path, 3, 1, "fast")]
+    assert calls == [(tmp_path, 3, 1, "accurate")]
 
 
 def test_json(tmp_path: Path, calls: list[Call]) -> None:
     args = ["eval", "polnear", str(tmp_path), "--format", "json", "--n-process", "2"]
-    result = CliRunner().invoke(main, [*args, "--tagger", "accurate"])
+    result = CliRunner().invoke(main, [*args, "--tagger", "fast"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"f1": 0.5}
-    assert calls == [(tmp_path, None, 2, "accurate")]
+    assert calls == [(tmp_path, None, 2, "fast")]
 
 
 def test_dataset_error_is_one_line(tmp_path: Path, calls: list[Call]) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.ingest import DEFAULT_MAX_BYTES, InputFailure, iter_articles
 from saidwhat.link import text_key
 from saidwhat.link.linker import CorpusLinker
@@ -66,16 +67,25 @@ def ingest(
     *,
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    tagger: str = "fast",
+    tagger: str = DEFAULT_TAGGER,
+    min_confidence: float | None = None,
     on_article: Callable[[str, str], None] | None = None,
 ) -> IngestSummary:
-    """Add the articles of ``paths`` to ``store`` (``tagger``: "fast" or "accurate").
+    """Add the articles of ``paths`` to ``store`` (``tagger``: "accurate" or "fast";
+    statements below ``min_confidence`` are not stored, None: the default threshold).
 
     ``on_article(outcome, key)`` hears each outcome (``STORED`` with the new article's
     id; ``DUPLICATE`` or ``FAILED`` with the input's id or location).
     """
     items = iter_articles(paths, max_bytes=max_bytes)
-    return ingest_documents(items, store, jobs=jobs, tagger=tagger, on_article=on_article)
+    return ingest_documents(
+        items,
+        store,
+        jobs=jobs,
+        tagger=tagger,
+        min_confidence=min_confidence,
+        on_article=on_article,
+    )
 
 
 def ingest_documents(
@@ -83,7 +93,8 @@ def ingest_documents(
     store: SQLiteStore,
     *,
     jobs: int = 1,
-    tagger: str = "fast",
+    tagger: str = DEFAULT_TAGGER,
+    min_confidence: float | None = None,
     on_article: Callable[[str, str], None] | None = None,
     linker: CorpusLinker | None = None,
 ) -> IngestSummary:
@@ -108,7 +119,8 @@ def ingest_documents(
             else:
                 yield item
 
-    for document in extract_many(fresh(), n_process=jobs, tagger=tagger):
+    extracted = extract_many(fresh(), n_process=jobs, tagger=tagger, min_confidence=min_confidence)
+    for document in extracted:
         if document.error:
             # Not stored, so a rerun (e.g. with a fixed saidwhat) tries it again.
             summary.failures.append((document.path or document.id, document.error))

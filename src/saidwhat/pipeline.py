@@ -14,6 +14,7 @@ from multiprocessing.pool import AsyncResult
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.chunks import CHUNK_CHARS, join_results, split_text
 from saidwhat.ingest.language import detect_language
 from saidwhat.model import Attribution, Document, Speaker
@@ -76,21 +77,29 @@ def _results(doc: Doc) -> tuple[list[Speaker], list[Attribution]]:
 
 
 def extract(
-    text: str, *, id: str | None = None, model: str = DEFAULT_MODEL, tagger: str = "fast"
+    text: str,
+    *,
+    id: str | None = None,
+    model: str = DEFAULT_MODEL,
+    tagger: str = DEFAULT_TAGGER,
+    min_confidence: float | None = None,
 ) -> Document:
     """Every attribution in ``text``, with speakers resolved.
 
-    ``tagger="accurate"`` uses the transformer tagger (the ``accurate`` extra).
+    ``tagger`` is "accurate" (the default, a transformer) or "fast" (for bulk ingest).
+    Statements whose confidence is below ``min_confidence`` are left out (None: the
+    default threshold, chosen for precision; 0 keeps all).
     """
     document = _as_document(text)
     if id is not None:
         document = replace(document, id=id)
-    return _process(load_pipeline(model, tagger), [document], batch_size=1)[0]
+    nlp = load_pipeline(model, tagger, min_confidence)
+    return _process(nlp, [document], batch_size=1)[0]
 
 
-def _run_batch(args: tuple[list[Document], str, str, int]) -> list[Document]:
-    documents, model, tagger, batch_size = args
-    return _process(load_pipeline(model, tagger), documents, batch_size)
+def _run_batch(args: tuple[list[Document], str, str, float | None, int]) -> list[Document]:
+    documents, model, tagger, min_confidence, batch_size = args
+    return _process(load_pipeline(model, tagger, min_confidence), documents, batch_size)
 
 
 def _start_worker(tagger: str) -> None:
@@ -114,29 +123,31 @@ def extract_many(
     n_process: int = 1,
     batch_size: int = 32,
     model: str = DEFAULT_MODEL,
-    tagger: str = "fast",
+    tagger: str = DEFAULT_TAGGER,
+    min_confidence: float | None = None,
 ) -> Iterator[Document]:
     """Extract from many texts (or ``Document``s carrying metadata), in input order.
 
-    ``tagger="accurate"`` uses the transformer tagger (the ``accurate`` extra).
+    ``tagger`` and ``min_confidence`` as for ``extract``. as for ``extract``.
 
     With ``n_process > 1`` batches are parsed by worker processes, each with its
     own copy of the pipeline; results come back as plain dataclasses, and the
     input is read only a few batches ahead of the output.
     """
     if n_process <= 1:
-        nlp = load_pipeline(model, tagger)
+        nlp = load_pipeline(model, tagger, min_confidence)
         for batch in _batches(texts, batch_size):
             yield from _process(nlp, batch, batch_size)
         return
-    load_pipeline(model, tagger)  # load once here so forked workers inherit it
+    load_pipeline(model, tagger, min_confidence)  # load once here: forked workers inherit it
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(n_process, initializer=_start_worker, initargs=(tagger,)) as pool:
         # At most two batches per worker in flight: the input is read as results are written.
         pending: deque[AsyncResult[list[Document]]] = deque()
         for batch in _batches(texts, batch_size):
-            pending.append(pool.apply_async(_run_batch, ((batch, model, tagger, batch_size),)))
+            job = (batch, model, tagger, min_confidence, batch_size)
+            pending.append(pool.apply_async(_run_batch, (job,)))
             if len(pending) >= 2 * n_process:
                 yield from pending.popleft().get()
         while pending:

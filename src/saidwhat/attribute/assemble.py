@@ -28,7 +28,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span
 
 from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
-from saidwhat.attribute.quotes import Quote, find_quotes
+from saidwhat.attribute.quotes import Quote, find_quotes, quote_runs
 from saidwhat.attribute.rules import (
     cue_span,
     object_of,
@@ -206,9 +206,7 @@ def _to_attribution(text: str, group: _Group, quotes: Sequence[Quote]) -> Attrib
     near = [q for q in quotes if q.start < content.end and content.start < q.end]
     cue = TextSpan.of(text, [(group.cue.start_char, group.cue.end_char)]) if group.cue else None
     source = (
-        TextSpan.of(text, [(s.start_char, s.end_char) for s in group.sources[:1]])
-        if group.sources
-        else None
+        TextSpan.of(text, [_one_line(text, group.sources[0], group.cue)]) if group.sources else None
     )
     return Attribution(
         kind=_kind(text, content.spans, near),
@@ -217,6 +215,25 @@ def _to_attribution(text: str, group: _Group, quotes: Sequence[Quote]) -> Attrib
         source=source,
         confidence=_confidence(group),
     )
+
+
+def _one_line(text: str, source: Span, cue: Span | None) -> tuple[int, int]:
+    """The source's characters on the line nearest its cue: a source never runs over a line
+    break ("ADAMS\nThe lawmakers" takes a heading into the name)."""
+    start, end = source.start_char, source.end_char
+    if "\n" not in text[start:end]:
+        return start, end
+    lines, offset = [], start
+    for line in text[start:end].split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            lines.append((offset + lead, offset + len(line.rstrip())))
+        offset += len(line) + 1
+    if not lines:
+        return start, end
+    if cue is not None and cue.start_char >= end:
+        return lines[-1]
+    return lines[0] if cue is not None else lines[-1]
 
 
 def _adjacent(doc: Doc, left: Span, right: Span) -> bool:
@@ -511,7 +528,42 @@ def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[
     ]
     attributions = [a for a in attributions if not _bare_fragment(a)]
     attributions.sort(key=lambda a: a.content.start)
-    return attributions
+    return _join_continued(text, attributions, quotes)
+
+
+def _covering(attributions: Sequence[Attribution], quote: Quote) -> Attribution | None:
+    for attribution in attributions:
+        if any(s < quote.inner_end and quote.inner_start < e for s, e in attribution.content.spans):
+            return attribution
+    return None
+
+
+def _join_continued(
+    text: str, attributions: list[Attribution], quotes: Sequence[Quote]
+) -> list[Attribution]:
+    """One statement for a quotation that runs over paragraphs (the paragraph ends inside the
+    quote, the next opens with a quote mark): its later paragraphs join the statement of
+    its first, unless they bring a cue or source of their own."""
+    dropped: set[int] = set()
+    for run in quote_runs(list(quotes)):
+        first = _covering(attributions, run[0]) if len(run) > 1 else None
+        if first is None:
+            continue
+        spans = list(first.content.spans)
+        for quote in run[1:]:
+            later = _covering(attributions, quote)
+            if later is first:
+                continue
+            if later is not None and (later.cue is not None or later.source is not None):
+                break  # the quotation is attributed again: a statement of its own
+            if later is not None:
+                dropped.add(id(later))
+                spans.extend(later.content.spans)
+            else:
+                spans.append((quote.inner_start, quote.inner_end))
+        if len(spans) > len(first.content.spans):
+            first.content = TextSpan.of(text, sorted(set(spans)))
+    return [a for a in attributions if id(a) not in dropped]
 
 
 def _bare_fragment(attribution: Attribution) -> bool:

@@ -9,16 +9,21 @@ Use from spaCy, after a pipeline with a parser and an entity recognizer::
     doc._.speakers      # list[saidwhat.Speaker]
 
 The component carries two attribution taggers trained on PolNeAR: ``tagger =
-"fast"`` (the default: a CNN and transition-based ``ner``, shipped in
-``saidwhat/weights/tagger``) and ``tagger = "accurate"`` (a fine-tuned MiniLM
-transformer, ``attribute/transformer.py``, with the fast tagger's spans as votes in its
-decoding: higher F1, about a third of the speed; needs the ``accurate`` extra). With
-``tagger = "none"`` only the quote and parse rules run.
+"accurate"`` (the default: a fine-tuned MiniLM transformer, ``attribute/transformer.py``,
+with the fast tagger's spans as votes in its decoding) and ``tagger = "fast"`` (a CNN and
+transition-based ``ner``, shipped in ``saidwhat/weights/tagger``: lower F1, for bulk
+ingest). With ``tagger = "none"`` only the quote and parse rules run.
+
+Each candidate statement gets ``confidence``, the probability that it is a statement
+(``attribute/statements.py``); those below ``min_confidence`` (by default a threshold
+chosen for precision on real news) are left out. ``doc._.candidates`` keeps every
+candidate with its features.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
@@ -29,9 +34,12 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 import saidwhat.attribute.features  # noqa: F401  (the tagger's architecture)
+from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.attribute.assemble import find_attributions
 from saidwhat.attribute.bio import PARTS
+from saidwhat.attribute.statements import DEFAULT_MIN_CONFIDENCE, features, probability
 from saidwhat.errors import ModelError
+from saidwhat.model import Attribution, EntityRef, Speaker
 from saidwhat.resolve.speakers import resolve_speakers
 
 #: The trained attribution tagger, a spaCy pipeline with one ``ner`` over SOURCE/CUE/CONTENT.
@@ -44,7 +52,7 @@ TAGGERS: tuple[str, ...] = get_args(TaggerName)
 #: (one CPU core, spaCy 3.8).
 TAGGER_BATCH = 8
 
-for _name in ("attributions", "speakers"):
+for _name in ("attributions", "speakers", "candidates"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -102,12 +110,16 @@ class Attributions:
         nlp: Language,
         name: str = "saidwhat",
         *,
-        tagger: TaggerName = "fast",
+        tagger: TaggerName = DEFAULT_TAGGER,  # type: ignore[assignment]
         resolve: bool = True,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     ) -> None:
         if tagger not in TAGGERS:
             raise ModelError(f"unknown tagger {tagger!r}: use one of {', '.join(TAGGERS)}")
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ModelError(f"min_confidence must be between 0 and 1, not {min_confidence}")
         self.name = name
+        self.min_confidence = min_confidence
         self.tagger = tagger
         self._tag = {"fast": _fast_tagger, "accurate": _accurate_tagger}.get(tagger, _no_tagger)()
         self.resolve = resolve
@@ -116,11 +128,18 @@ class Attributions:
 
     def _annotate(self, doc: Doc, parts: list[Span]) -> Doc:
         attributions = find_attributions(doc, parts)
-        speakers = []
+        speakers: list[Speaker] = []
         if self.resolve:
             speakers, attributions = resolve_speakers(doc, attributions)
-        doc._.attributions = attributions
-        doc._.speakers = speakers
+        # Every candidate with its features and probability, for training and inspection.
+        candidates = []
+        for attribution in attributions:
+            found = features(doc, attribution, prior=attribution.confidence)
+            attribution.confidence = probability(found)
+            candidates.append((attribution, found))
+        doc._.candidates = candidates
+        kept = [a for a in attributions if a.confidence >= self.min_confidence]
+        doc._.speakers, doc._.attributions = _spoken(speakers, kept)
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
@@ -133,11 +152,35 @@ class Attributions:
                 yield self._annotate(doc, parts)
 
 
+def _spoken(
+    speakers: list[Speaker], attributions: list[Attribution]
+) -> tuple[list[Speaker], list[Attribution]]:
+    """The speakers of the kept ``attributions``, numbered again ``s1``, ``s2``... in order."""
+    used = {a.speaker.id for a in attributions if a.speaker is not None}
+    kept = [s for s in speakers if s.id in used]
+    ids = {s.id: f"s{n}" for n, s in enumerate(kept, 1)}
+    for speaker in kept:
+        speaker.id = ids[speaker.id]
+    renumbered = [
+        replace(a, speaker=EntityRef(a.speaker.name, a.speaker.type, ids[a.speaker.id]))
+        if a.speaker is not None and a.speaker.id in ids
+        else a
+        for a in attributions
+    ]
+    return kept, renumbered
+
+
 @Language.factory(
     "saidwhat",
-    assigns=["doc._.attributions", "doc._.speakers"],
+    assigns=["doc._.attributions", "doc._.speakers", "doc._.candidates"],
     requires=["token.dep", "token.tag", "doc.ents"],
-    default_config={"tagger": "fast", "resolve": True},
+    default_config={
+        "tagger": DEFAULT_TAGGER,
+        "resolve": True,
+        "min_confidence": DEFAULT_MIN_CONFIDENCE,
+    },
 )
-def make_attributions(nlp: Language, name: str, tagger: TaggerName, resolve: bool) -> Attributions:
-    return Attributions(nlp, name, tagger=tagger, resolve=resolve)
+def make_attributions(
+    nlp: Language, name: str, tagger: TaggerName, resolve: bool, min_confidence: float
+) -> Attributions:
+    return Attributions(nlp, name, tagger=tagger, resolve=resolve, min_confidence=min_confidence)

@@ -65,6 +65,7 @@ def main(verbose: int) -> None:
 @max_bytes_option
 @_n_process
 @tagger_option
+@min_confidence_option
 def extract(
     paths: tuple[str, ...],
     format_: str | None,
@@ -72,6 +73,7 @@ def extract(
     max_bytes: int,
     n_process: int,
     tagger: str,
+    min_confidence: float | None,
 ) -> None:
     """Find who said what in articles: .txt and .html/.htm files, directories, - for stdin.
 
@@ -92,7 +94,10 @@ def extract(
     inputs = iter_inputs(paths, max_bytes=max_bytes, stdin=stdin)
     documents = _readable(inputs, failures, doc_id)
     try:
-        write(_extracted(extract_many(documents, n_process=n_process, tagger=tagger), failures))
+        extracted = extract_many(
+            documents, n_process=n_process, tagger=tagger, min_confidence=min_confidence
+        )
+        write(_extracted(extracted, failures))
     except SaidwhatError as exc:
         fail(str(exc))
     except BrokenPipeError:

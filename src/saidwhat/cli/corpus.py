@@ -18,6 +18,7 @@ from saidwhat.cli.common import (
     db_option,
     fail,
     max_bytes_option,
+    min_confidence_option,
     quiet_broken_pipe,
     row,
     tagger_option,
@@ -75,6 +76,7 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
 )
 @max_bytes_option
 @tagger_option
+@min_confidence_option
 @click.option(
     "--failures",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -86,6 +88,7 @@ def ingest_command(
     jobs: int,
     max_bytes: int,
     tagger: str,
+    min_confidence: float | None,
     failures: Path | None,
 ) -> None:
     """Add news to the store: files, directories, globs, WARC, RSS/Atom feeds, JSONL, gzipped.
@@ -109,7 +112,13 @@ def ingest_command(
                 bar.update()
 
             summary = ingest(
-                paths, store, jobs=jobs, max_bytes=max_bytes, tagger=tagger, on_article=progress
+                paths,
+                store,
+                jobs=jobs,
+                max_bytes=max_bytes,
+                tagger=tagger,
+                min_confidence=min_confidence,
+                on_article=progress,
             )
     click.echo(_summary_line(summary), err=True)
     if summary.failures:
@@ -146,6 +155,11 @@ def _summary_line(summary: IngestSummary) -> str:
 @click.option("--outlet", help="The outlet that published it (part of its name).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    help="Only statements at least this likely to be right (0 to 1).",
+)
 @_limit
 @_format("table", "jsonl", "csv")
 def quotes(
@@ -157,6 +171,7 @@ def quotes(
     outlet: str | None,
     since: str | None,
     until: str | None,
+    min_confidence: float | None,
     limit: int,
     format_: str | None,
 ) -> None:
@@ -170,6 +185,7 @@ def quotes(
             outlet=outlet,
             since=since,
             until=until,
+            min_confidence=min_confidence,
         )
         found = store.quotes(where, limit=limit)
         chosen = _chosen(format_, "table", "jsonl")

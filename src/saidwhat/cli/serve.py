@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from saidwhat.cli.common import db_option, fail, tagger_option
+from saidwhat.cli.common import db_option, fail, min_confidence_option, tagger_option
 from saidwhat.errors import SaidwhatError
 from saidwhat.store import SQLiteStore
 
@@ -24,7 +24,15 @@ TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
     help=f"Allow POST /api/articles with this bearer token (also ${TOKEN_VARIABLE}).",
 )
 @tagger_option
-def serve(db: Path, host: str, port: int, write_token: str | None, tagger: str) -> None:
+@min_confidence_option
+def serve(
+    db: Path,
+    host: str,
+    port: int,
+    write_token: str | None,
+    tagger: str,
+    min_confidence: float | None,
+) -> None:
     """Serve the store: web pages at /, JSON API at /api, its docs at /docs.
 
     --tagger finds the statements of pasted and added articles.
@@ -37,12 +45,14 @@ def serve(db: Path, host: str, port: int, write_token: str | None, tagger: str) 
     try:
         # A writable server may start on a new store; a read-only one needs an existing one.
         SQLiteStore(db, readonly=write_token is None).close()
-        if tagger != "fast":
-            # A missing extra fails here, not at the first request; the arguments are given as
-            # extract_many gives them, so that the cached pipeline is the one it will use.
-            load_pipeline(DEFAULT_MODEL, tagger)
+        # A missing model fails here, not at the first request; the arguments are given as
+        # extract_many gives them, so that the cached pipeline is the one it will use.
+        load_pipeline(DEFAULT_MODEL, tagger, min_confidence)
     except SaidwhatError as exc:
         fail(str(exc))
-    app = create_app(ServeSettings(db=db, write_token=write_token, tagger=tagger))
+    settings = ServeSettings(
+        db=db, write_token=write_token, tagger=tagger, min_confidence=min_confidence
+    )
+    app = create_app(settings)
     click.echo(f"saidwhat: serving {db} at http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.errors import DatasetError
 from saidwhat.evaluate.metrics import Report, score
 from saidwhat.model import Attribution, Document, EntityRef, TextSpan
@@ -137,7 +138,7 @@ def evaluate_polnear(
     *,
     limit: int | None = None,
     n_process: int = 1,
-    tagger: str = "fast",
+    tagger: str = DEFAULT_TAGGER,
     speakers: Path | None = None,
 ) -> Report:
     """Run saidwhat over a PolNeAR split and score it against the gold attributions (and,

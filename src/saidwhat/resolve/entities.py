@@ -347,6 +347,8 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
         kind = KEPT[label]
         if kind != "PERSON" and end - name_start > 1 and _looks_like_person(doc, name_start, end):
             kind = "PERSON"
+        elif kind == "PERSON" and doc[end - 1].lower_.rstrip(".") in _COMPANY:
+            kind = "ORG"  # "Globex Inc" tagged PERSON: a company by its last word
         if kind == "PERSON":
             start = name_start
         if start < end:

@@ -37,6 +37,7 @@ ABBREVIATIONS = {
     "sens": "senators",
     "reps": "representatives",
     "insp": "inspector",
+    "adv": "advocate",
 }
 
 #: Words that make a pre-modifier a person's title ("Kremlin spokesman", "Foreign Minister").
@@ -54,6 +55,7 @@ ROLE_WORDS = _words(
     comptroller administrator negotiator mediator monarch emir sultan sheikh ayatollah officer
     owner partner dean provost rector doctor physician epidemiologist virologist assemblyman
     assemblywoman emperor coordinator ombudsman consul delegate host senators representatives
+    advocate
     """
 )
 

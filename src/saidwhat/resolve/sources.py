@@ -8,9 +8,14 @@
    a quote as that quote's speaker, personal by salience (``pronouns``);
 3. a proper name the NER missed: a known surname or first name, else a new
    person (an organisation when a word of its name says so);
-4. a definite description matched against earlier roles (``descriptions``), a
-   party or nationality noun ("the Republican") against their anchors;
-5. otherwise a plural or collective description becomes a GROUP named by the
+4. a document, poll or statement: whoever issued it, named in the source ("a survey
+   from Robocorp") or as the subject that issued it before ("the label issued a
+   statement" ... "the statement said");
+5. a definite description matched against earlier roles (``descriptions``), a
+   party or nationality noun ("the Republican") against their anchors; "the company"
+   as the organisation that was the subject of the last sentences; an unnamed
+   spokesperson or official as the organisation it speaks for ("a Kremlin spokesman");
+6. otherwise a plural or collective description becomes a GROUP named by the
    source text ("Critics", "some Republicans", "the government"); a singular one
    ("a senior official who spoke on condition of anonymity") stays unresolved.
 """
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from saidwhat.attribute.senses import ENGLISH, base_form
 from saidwhat.model import Attribution
 from saidwhat.resolve.context import Context
 from saidwhat.resolve.descriptions import describe, match_affiliation, match_description
@@ -45,6 +51,16 @@ _FIRST_PERSON = frozenset({"i", "me", "my"})
 _PERSON_NOUNS = ROLE_WORDS | MALE_WORDS | FEMALE_WORDS
 #: Longest group name kept with its "of" phrase, in tokens; longer ones keep the head only.
 MAX_GROUP_NAME = 8
+#: How many sentences back "the statement" looks for the one who issued it.
+ISSUER_SENTENCES = 4
+#: How many sentences back "the company" looks for the organisation the text is about.
+RECENT_SENTENCES = 2
+#: Heads of a source that speaks for an organisation, resolved to it when unnamed.
+SPOKESPEOPLE = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "official", "representative", "source"}
+)
+#: Generic heads for a company ("the company", "the firm").
+COMPANY_NOUNS = frozenset({"company", "firm", "group", "business", "carmaker", "retailer"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +149,48 @@ class SourceResolver:
                 return Resolution(self._proper(span, root, create=True))
             if root.is_title and (known := self._proper(span, root, create=False)):
                 return Resolution(known)
-        # 4.-5. a description, or a group
+        # 4. a document, poll or statement: whoever issued it
+        if root.pos_ in ("NOUN", "PROPN") and base_form(root.text) in ENGLISH.documents:
+            issuer = self._issuer(span, root, attribution, previous)
+            if issuer is not None:
+                return Resolution(issuer)
+        # 5.-6. a description, or a group
         return self._description(span, root, attribution)
+
+    def _issuer(
+        self, span: Span, root: Token, attribution: Attribution, previous: Entity | None
+    ) -> Entity | None:
+        """Who issued the document a source names: named in the source ("a survey from
+        Robocorp", "data released by the NCRB", "her research", "a Reuters report"), or, for
+        "the statement", the subject that issued, released or sent that document before."""
+        index, doc = self.ctx.index, self.ctx.doc
+        for mention in index.between(span.start, span.end):
+            if index.entities[mention.entity].type in ("PERSON", "ORG"):
+                return self._namesake(mention, previous)
+        for child in root.children:
+            if child.dep_ == "poss" and child.pos_ == "PRON":
+                found = self._span(doc[child.i : child.i + 1], attribution, previous)
+                return found.entity
+            named = child.pos_ == "PROPN" or child.is_title and child.i > span.start
+            if child.dep_ == "compound" and named and child.i >= span.start:
+                return self._organisation(span, child)  # "a Pew survey"
+        if not any(c.lower_ in ("the", "this", "that") for c in root.children):
+            return None
+        word = base_form(root.text)
+        first = self.ctx.sentence_start(self.ctx.sentence(root.i) - ISSUER_SENTENCES)
+        for token in reversed(doc[first : span.start]):
+            if token.pos_ != "NOUN" or base_form(token.text) != word:
+                continue
+            verb = token.head
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if token.dep_ == "dobj" and subject is not None and subject.pos_ != "PRON":
+                phrase = doc[subject.left_edge.i : subject.i + 1]
+                return self._span(phrase, attribution, previous).entity
+            for mention in index.between(token.left_edge.i, token.i):
+                if index.entities[mention.entity].type in ("PERSON", "ORG"):
+                    return self._namesake(mention, previous)  # "a Reuters report" before
+            return None
+        return None
 
     def _named(self, span: Span, root: Token, previous: Entity | None) -> Entity | None:
         """The entity named at the head of the source, in apposition to it, or after its title
@@ -142,7 +198,10 @@ class SourceResolver:
         index = self.ctx.index
         mention = index.at(root.i)
         if mention is not None and index.entities[mention.entity].type != "NORP":
-            return self._namesake(mention, previous)
+            named = self._namesake(mention, previous)
+            if named.type != "PERSON" and (person := self._comma_person(span, mention)):
+                return person  # "the Lindi Municipal Director, Jomaary Satura"
+            return named
         if root.tag_ in ("NNS", "NNPS"):
             return None  # "critics, including Blinken": an example, not the source
         if is_title(root):
@@ -153,6 +212,18 @@ class SourceResolver:
                 if index.entities[mention.entity].type == "PERSON":
                     return index.entities[mention.entity]
         return self._apposed(span, root)
+
+    def _comma_person(self, span: Span, mention: Mention) -> Entity | None:
+        """A person named right after ``mention`` and a comma inside the source: the title
+        the NER took for an organisation, then the name ("the Lindi Municipal Director,
+        Jomaary Satura")."""
+        index = self.ctx.index
+        for other in index.between(mention.end, span.end):
+            between = self.ctx.doc[mention.end : other.start]
+            if index.entities[other.entity].type == "PERSON" and all(t.is_punct for t in between):
+                return index.entities[other.entity] if len(between) else None
+            break
+        return None
 
     def _apposed(self, span: Span, root: Token) -> Entity | None:
         """A name in apposition inside the source: "A spokeswoman for the chamber, Maria Holm"
@@ -221,20 +292,73 @@ class SourceResolver:
         insort(known.mentions, mention, key=lambda m: m.start)
         return known
 
+    def _organisation(self, span: Span, root: Token) -> Entity:
+        """The organisation a proper noun names inside a source ("Pew" in "a Pew survey",
+        "Kremlin" in "a Kremlin spokesman"): the known one, else a new organisation."""
+        doc = self.ctx.doc
+        start = root.i
+        while start > span.start and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        name = doc[start : root.i + 1]
+        index = self.ctx.index
+        known = index.lookup_other(name.text)
+        if known is not None:
+            return known
+        mention = Mention(start, root.i + 1, name.start_char, name.end_char, -1)
+        return index.add("ORG", name.text, mention)
+
+    def _behind(self, span: Span, root: Token, attribution: Attribution) -> Entity | None:
+        """The organisation an unnamed spokesperson or official speaks for: named in the
+        source ("a Kremlin spokesman", "a spokeswoman for the ministry", "a White House
+        official")."""
+        index = self.ctx.index
+        for mention in index.between(span.start, span.end):
+            if index.entities[mention.entity].type in ("ORG", "GPE"):
+                return index.entities[mention.entity]
+        for child in root.children:
+            if child.dep_ == "compound" and child.pos_ == "PROPN":
+                return self._organisation(span, child)
+            if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.i < span.end:
+                    phrase = self.ctx.doc[obj.left_edge.i : obj.i + 1]
+                    found = self._span(phrase, attribution, None).entity
+                    if found is not None and found.type in ("ORG", "GPE", "GROUP"):
+                        return found
+        return None
+
+    def _recent_company(self, span: Span) -> Entity | None:
+        """The organisation the text was just about: "the company" after "Globex opened a
+        plant" is Globex, not another company named further back."""
+        index = self.ctx.index
+        sentence = self.ctx.sentence(span.start)
+        first = self.ctx.sentence_start(sentence - RECENT_SENTENCES)
+        for mention in reversed(index.between(first, span.start)):
+            entity = index.entities[mention.entity]
+            token = self.ctx.doc[mention.end - 1]
+            if entity.type == "ORG" and token.dep_ in ("nsubj", "nsubjpass"):
+                return entity
+        return None
+
     def _description(self, span: Span, root: Token, attribution: Attribution) -> Resolution:
         if root.pos_ not in ("NOUN", "PROPN"):
             return Resolution(None)
         description = describe(span, root)
         if description.plural:
             return Resolution(self._group(span, root), linked=True)
+        spokesperson = description.head in SPOKESPEOPLE
         if description.indefinite:
-            return Resolution(None)
+            return Resolution(self._behind(span, root, attribution) if spokesperson else None)
+        if description.head in COMPANY_NOUNS and (recent := self._recent_company(span)):
+            return Resolution(recent, linked=True)
         if root.ent_type_ == "NORP":
             entity = match_affiliation(self.ctx, description, span.start)
             return Resolution(entity, linked=entity is not None)
         entity = match_description(self.ctx, description, span.start)
         if entity is not None:
             return Resolution(entity, linked=True)
+        if spokesperson and (behind := self._behind(span, root, attribution)) is not None:
+            return Resolution(behind)
         if description.organisation:
             return Resolution(self._group(span, root), linked=True)
         return Resolution(None)

@@ -118,6 +118,10 @@ def quote_filter(
     cluster: Annotated[
         int | None, Query(ge=1, le=_MAX_ROWID, description="Only this quote cluster.")
     ] = None,
+    min_confidence: Annotated[
+        float | None,
+        Query(ge=0.0, le=1.0, description="Only statements at least this likely to be right."),
+    ] = None,
 ) -> QuoteFilter:
     """The statement filters of ``saidwhat quotes``; a bad value raises ``InputError`` (400)."""
     return QuoteFilter(
@@ -130,6 +134,7 @@ def quote_filter(
         until=until,
         article=article,
         cluster=cluster,
+        min_confidence=min_confidence,
     )
 
 
@@ -311,7 +316,10 @@ def extract(request: Request, body: ExtractRequest) -> dict[str, Any]:
     ``attributions``, found with the server's tagger (``saidwhat serve --tagger``)."""
     document = _document(body)
     with _PIPELINE_LOCK:
-        (done,) = extract_many([document], tagger=request.app.state.settings.tagger)
+        settings = request.app.state.settings
+        (done,) = extract_many(
+            [document], tagger=settings.tagger, min_confidence=settings.min_confidence
+        )
     if done.error:
         raise HTTPException(500, done.error)
     return done.to_dict()
@@ -376,6 +384,7 @@ def add_articles(request: Request, response: Response, body: ArticlesRequest) ->
             items,
             store,
             tagger=request.app.state.settings.tagger,
+            min_confidence=request.app.state.settings.min_confidence,
             on_article=heard,
             linker=linker,
         )

@@ -99,6 +99,18 @@ def _cluster_sizes(store: SQLiteStore, statements: list[Statement]) -> dict[int,
 # -- search ---------------------------------------------------------------------------
 
 
+def _confidence(filters: dict[str, str]) -> float | None:
+    """The search form's least confidence, in percent ("80") or as a share ("0.8")."""
+    value = filters.get("min_confidence")
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(f"min_confidence: {value!r} is not a number") from None
+    return number / 100 if number > 1 else number
+
+
 @router.get("/", response_class=HTMLResponse)
 def search(
     request: Request,
@@ -109,12 +121,13 @@ def search(
     kind: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    min_confidence: str | None = None,
     page: str | None = None,
 ) -> Response:
     given = {"q": q, "speaker": speaker, "about": about, "outlet": outlet}
-    given |= {"kind": kind, "since": since, "until": until}
+    given |= {"kind": kind, "since": since, "until": until, "min_confidence": min_confidence}
     filters = {k: v.strip() for k, v in given.items() if v is not None and v.strip()}
-    where = QuoteFilter(**filters)
+    where = QuoteFilter(**{**filters, "min_confidence": _confidence(filters)})
     number = _page_number(page)
     store = _reader(request)
     total = store.count_quotes(where)

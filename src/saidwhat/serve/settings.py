@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from saidwhat.attribute import DEFAULT_TAGGER, TAGGER_NAMES
+
 #: Largest request body accepted (an article to extract or store), in bytes.
 MAX_BODY_BYTES = 2_000_000
 #: Longest article text the API extracts in one request (about 15,000 words): extraction
@@ -17,13 +19,17 @@ MAX_PAGE_SIZE = 200
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServeSettings:
     """The store to serve, the token that allows adding articles (None: read-only) and the
-    attribution tagger that extracts and stores articles ("fast" or "accurate")."""
+    attribution tagger that extracts and stores articles ("accurate" or "fast")."""
 
     db: Path
     write_token: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
-    tagger: str = "fast"
+    tagger: str = DEFAULT_TAGGER
+    #: Statements less likely than this to be right are not extracted (None: the default).
+    min_confidence: float | None = None
 
     def __post_init__(self) -> None:
-        if self.tagger not in ("fast", "accurate"):
-            raise ValueError(f"unknown tagger {self.tagger!r}: use fast or accurate")
+        if self.tagger not in TAGGER_NAMES:
+            raise ValueError(f"unknown tagger {self.tagger!r}: use {' or '.join(TAGGER_NAMES)}")
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence {self.min_confidence} is not between 0 and 1")

@@ -26,7 +26,8 @@ class QuoteFilter:
 
     ``speaker`` is a corpus speaker id or a name (matched against every alias);
     ``about`` a name the statement is about; ``q`` full-text words in the content,
-    source or speaker; ``since``/``until`` ISO dates, inclusive.
+    source or speaker; ``since``/``until`` ISO dates, inclusive; ``min_confidence`` the
+    least confidence (the probability that the statement is right).
     """
 
     speaker: str | int | None = None
@@ -38,6 +39,7 @@ class QuoteFilter:
     until: str | None = None
     article: str | None = None
     cluster: int | None = None
+    min_confidence: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("speaker", "about", "q", "outlet", "article"):
@@ -50,6 +52,8 @@ class QuoteFilter:
             value = getattr(self, name)
             if value is not None and not _is_day(value):
                 raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise InputError(f"min_confidence: {self.min_confidence} is not between 0 and 1")
         if self.q is not None and self.q.strip() and not fts_query(self.q):
             raise InputError(f"q: {self.q!r} has no words to search for")
 
@@ -117,6 +121,9 @@ class QuoteFilter:
         if self.cluster is not None:
             clauses.append("a.cluster_id = ?")
             params.append(self.cluster)
+        if self.min_confidence:
+            clauses.append("a.confidence >= ?")
+            params.append(self.min_confidence)
         return (" AND ".join(clauses) or "1"), params
 
 

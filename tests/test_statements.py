@@ -1,0 +1,184 @@
+"""Statements you can cite: what is kept (issue 11, "only statements are reported") and who
+said it ("the right speaker"), end to end through ``saidwhat.extract`` with its defaults.
+
+Each text is our own; each case is one of the false-statement classes or speaker errors
+found on real news pages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import saidwhat
+from saidwhat.attribute.senses import base_form
+from saidwhat.attribute.statements import DEFAULT_MIN_CONFIDENCE, probability
+
+pytestmark = pytest.mark.model
+
+
+def _statements(text: str) -> list[saidwhat.Attribution]:
+    document = saidwhat.extract(text)
+    assert document.error is None, document.error
+    return document.attributions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # acts and decisions read as cues
+        "SoftBank agreed to inject $6.5bn into the venture on Tuesday, its filings show.",
+        "She handed me a novel and left the room without a word.",
+        "NASA plans to launch the probe in 2027, three years later than first hoped.",
+        # perception and evidence by things
+        "Footage shows the car swerving across two lanes before the crash.",
+        "Tests showed traces of lead in the water supply of the town.",
+        "The excavation revealed a Roman villa under the car park in the town centre.",
+        # the author's own voice
+        "I've realized that the best tents are the lightest ones on the market.",
+        "You should always pack a spare stove when you camp in the mountains.",
+        # a headline run into the text
+        "Obama Calls For Calm After Night Of Riots\n"
+        "The streets of the city were quiet on Sunday morning after a night of rioting.",
+    ],
+)
+def test_what_is_not_a_statement_is_not_reported(text: str) -> None:
+    assert [a.content.text for a in _statements(text)] == []
+
+
+def test_candidates_below_the_threshold_are_kept_when_asked() -> None:
+    text = "NASA plans to launch the probe in 2027, three years later than first hoped."
+    (candidate,) = saidwhat.extract(text, min_confidence=0.0).attributions
+    assert candidate.confidence < DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Blinken told reporters on Monday that the talks had failed.",
+            "the talks had failed",
+            "Blinken",
+        ),
+        (
+            "A Pew survey found that most voters oppose the new tax on fuel.",
+            "most voters oppose the new tax on fuel",
+            "Pew",
+        ),
+    ],
+)
+def test_statements_are_kept_with_a_confidence(text: str, content: str, speaker: str) -> None:
+    (statement,) = _statements(text)
+    assert content in statement.content.text
+    assert statement.speaker is not None and statement.speaker.name == speaker
+    assert DEFAULT_MIN_CONFIDENCE <= statement.confidence < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "speaker"),
+    [
+        # a source after the cue
+        (
+            "“We will win this market,” said Marcelo Claure, the chief executive of the firm.",
+            "Marcelo Claure, the chief executive of the firm",
+            "Marcelo Claure",
+        ),
+        # an apposition
+        (
+            "Debra Steger, a former negotiator at the WTO, said the rules were badly outdated.",
+            "Debra Steger, a former negotiator at the WTO,",
+            "Debra Steger",
+        ),
+        # a title the NER takes for an organisation, then the name
+        (
+            "The Lindi Municipal Director, Jomaary Satura, says the lights have cut crime.",
+            "The Lindi Municipal Director, Jomaary Satura,",
+            "Jomaary Satura",
+        ),
+        # a statement resolved to who issued it
+        (
+            "Big Machine Records issued a statement on Friday. The statement said the label "
+            "had acted within its rights to release the album.",
+            "The statement",
+            "Big Machine Records",
+        ),
+        # an unnamed spokesman: the organisation behind him
+        (
+            "A Kremlin spokesman said the talks had failed and would not resume this year.",
+            "A Kremlin spokesman",
+            "Kremlin",
+        ),
+        # "the company": the one the text is about, not another named further back
+        (
+            "Acme Corp and Globex Inc both make rockets. On Monday, Globex Inc opened a new "
+            "plant in Texas. The company said it would hire 500 workers.",
+            "The company",
+            "Globex Inc",
+        ),
+        # a pronoun: the subject of the previous clause, not the most frequent person
+        (
+            "Maria Lopez runs the bakery. Maria Lopez bought it in 2010 and Maria Lopez still "
+            "opens it every day. Her new partner, Tom Baker, joined in May. He said the shop "
+            "would expand next year.",
+            "He",
+            "Tom Baker",
+        ),
+        # no speaker made of headline-cased words
+        (
+            "Apple unveiled its new phone on Tuesday. Tim Cook praised the design. Hosting the "
+            "event in Cupertino, Cook said the phone was the best the company had ever made.",
+            "Cook",
+            "Tim Cook",
+        ),
+        # a title abbreviation before a surname
+        (
+            "Mokitimi Tšosane grew up in Maseru. Adv Tšosane says the law must change to "
+            "protect children.",
+            "Adv Tšosane",
+            "Mokitimi Tšosane",
+        ),
+    ],
+)
+def test_the_right_speaker(text: str, source: str, speaker: str) -> None:
+    (statement,) = _statements(text)
+    assert statement.source is not None and statement.source.text == source
+    assert statement.speaker is not None and statement.speaker.name == speaker
+
+
+def test_a_source_nothing_resolves_keeps_its_text_and_no_speaker() -> None:
+    (statement,) = _statements("A source said the talks had failed and would not resume.")
+    assert statement.source is not None and statement.source.text == "A source"
+    assert statement.speaker is None
+
+
+def test_a_source_never_runs_over_a_line_break() -> None:
+    text = "ADAMS\nThe lawmakers wrote that the police stations must be closed at once."
+    (statement,) = saidwhat.extract(text, min_confidence=0.0).attributions
+    assert statement.source is not None and statement.source.text == "The lawmakers"
+
+
+def test_a_quote_over_paragraphs_is_one_statement() -> None:
+    text = (
+        "“We have listened to the fishermen and we will build the harbour,” said Dana "
+        "Whitcombe, the mayor. “It will take three years.\n"
+        "“The first boats will dock in 2029. Nobody will lose a mooring.”\n"
+        "The council meets again in June."
+    )
+    statements = _statements(text)
+    assert len(statements) == 1
+    assert "Nobody will lose a mooring" in statements[0].content.text
+    assert statements[0].speaker is not None
+    assert statements[0].speaker.name == "Dana Whitcombe"
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("said", "say"), ("warned", "warn"), ("argues", "argue"), ("denied", "deny")],
+)
+def test_cue_words_are_reduced_to_the_lexicon_forms(word: str, base: str) -> None:
+    assert base_form(word) == base
+
+
+def test_the_probability_is_a_logistic_of_the_features() -> None:
+    assert probability({}, {"bias": 0.0}) == 0.5
+    assert probability({"cue_say": 1.0}, {"bias": -1.0, "cue_say": 1.0}) == 0.5
+    assert probability({"x": 1.0}, {"x": 100.0}) == pytest.approx(1.0)
