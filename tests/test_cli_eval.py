@@ -37,7 +37,13 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[Call]:
     seen: list[Call] = []
 
     def evaluate_polnear(
-        directory: Path, *, limit: int | None, n_process: int, tagger: str, speakers: Path | None
+        directory: Path,
+        *,
+        limit: int | None,
+        n_process: int,
+        tagger: str,
+        speakers: Path | None,
+        min_confidence: float | None,
     ) -> FakeReport:
         seen.append((directory, limit, n_process, tagger))
         if directory.name == "bad":

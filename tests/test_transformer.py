@@ -201,3 +201,18 @@ def test_weights_of_another_network_are_a_one_line_error(tmp_path: Path) -> None
     transformer.save_weights(model, {"nsubj": 2}, {"NN": 2}, tmp_path)
     with pytest.raises(ModelError, match="weights of another network"):
         transformer.load(tmp_path)
+
+
+def test_bfloat16_finds_the_same_spans_as_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not transformer.native_bfloat16():
+        pytest.skip("this CPU has no native bfloat16: the tagger runs in float32 here")
+    runner = transformer.load()
+    doc = load_pipeline(tagger="none")(
+        "Finance Minister Lena Brask said on Monday that the budget would be balanced by 2028. "
+        '"We will not cut pensions," she told reporters, adding that taxes would not rise.'
+    )
+    found = {}
+    for half in (False, True):
+        monkeypatch.setattr(runner, "bfloat16", half)
+        found[half] = [(s.start, s.end, s.label_) for s in runner.tag([doc])[0]]
+    assert found[True] == found[False] and found[True]

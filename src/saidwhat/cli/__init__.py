@@ -127,6 +127,7 @@ def eval_() -> None:
     help="Hand-resolved speakers (JSON lines) for speaker accuracy.  "
     "[default: the project's evaluation/polnear/SPLIT_speakers.jsonl when there is one]",
 )
+@min_confidence_option
 @_n_process
 @tagger_option
 def polnear(
@@ -134,6 +135,7 @@ def polnear(
     limit: int | None,
     format_: str,
     speakers: Path | None,
+    min_confidence: float | None,
     n_process: int,
     tagger: str,
 ) -> None:
@@ -146,7 +148,12 @@ def polnear(
     """
     try:
         report = evaluate_polnear(
-            directory, limit=limit, n_process=n_process, tagger=tagger, speakers=speakers
+            directory,
+            limit=limit,
+            n_process=n_process,
+            tagger=tagger,
+            speakers=speakers,
+            min_confidence=min_confidence,
         )
     except SaidwhatError as exc:
         fail(str(exc))

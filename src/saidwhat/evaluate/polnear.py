@@ -140,13 +140,16 @@ def evaluate_polnear(
     n_process: int = 1,
     tagger: str = DEFAULT_TAGGER,
     speakers: Path | None = None,
+    min_confidence: float | None = None,
 ) -> Report:
     """Run saidwhat over a PolNeAR split and score it against the gold attributions (and,
     with ``speakers``, or the project's file for the split, the hand-resolved speakers)."""
     speakers = speakers or default_speakers(split)
     golds = list(read_polnear(split, limit=limit, speakers=speakers))
     documents = (Document(id=g.name, text=g.text) for g in golds)
-    predicted = extract_many(documents, n_process=n_process, tagger=tagger)
+    predicted = extract_many(
+        documents, n_process=n_process, tagger=tagger, min_confidence=min_confidence
+    )
     return score(
         (g.text, g.attributions, p.attributions) for g, p in zip(golds, predicted, strict=True)
     )

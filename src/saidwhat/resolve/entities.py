@@ -141,11 +141,30 @@ class EntityIndex:
         """Mentions that start in tokens ``start:end``."""
         return self.mentions[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
 
-    def lookup_person(self, text: str) -> Entity | None:
-        """The most recently named person with surname (else first or middle name) ``text``."""
+    def lookup_person(
+        self, text: str, *, before: int | None = None, previous: Entity | None = None
+    ) -> Entity | None:
+        """The person with surname (else first or middle name) ``text``. Where several share
+        it, seen from token ``before``: the ``previous`` speaker if one of them, else the one
+        named most so far (in news a bare surname is the article's principal, not a relative
+        named once), then the latest; without ``before``, the most recently named."""
         key = " ".join(name_words(text))
         ids = self.surnames.get(key) or self.given.get(key)
-        return _most_recent(self.entities, ids) if ids else None
+        if not ids:
+            return None
+        if before is None or len(ids) == 1:
+            return _most_recent(self.entities, ids)
+        named = [self.entities[i] for i in ids if self.entities[i].last_before(before) >= 0]
+        if not named:
+            return _most_recent(self.entities, ids)
+        return max(
+            named,
+            key=lambda e: (
+                e is previous,
+                sum(1 for m in e.mentions if m.start < before),
+                e.last_before(before),
+            ),
+        )
 
     def lookup_other(self, text: str) -> Entity | None:
         """The organisation or place named ``text`` ("Wealth-X", "the U.S.")."""

@@ -89,9 +89,15 @@ def _candidates(
 
 
 def resolve_pronoun(
-    ctx: Context, pronoun: Token, attribution: Attribution, previous: Entity | None
+    ctx: Context,
+    pronoun: Token,
+    attribution: Attribution,
+    previous: Entity | None,
+    last_speaker: Entity | None = None,
 ) -> Entity | None:
-    """The entity ``pronoun`` (the source of ``attribution``) most likely stands for."""
+    """The entity ``pronoun`` (the source of ``attribution``) most likely stands for;
+    ``last_speaker``, the speaker of the last statement however far back, when nobody
+    fitting is named nearby (a feature's principal, quoted paragraphs apart)."""
     word = pronoun.lower_
     gender = PERSONAL.get(word)
     types = ("PERSON",) if gender else COLLECTIVE.get(word)
@@ -104,6 +110,8 @@ def resolve_pronoun(
         entry = scores.setdefault(previous.id, [0.0, -1, 0.0])
         entry[0] += PREVIOUS
     if not scores:
+        if last_speaker is not None and _fits(last_speaker, types, gender):
+            return last_speaker
         return None
     latest = max(entry[1] for entry in scores.values())
 

@@ -30,7 +30,12 @@ from spacy.tokens import Span, Token
 from saidwhat.attribute.senses import ENGLISH, base_form
 from saidwhat.model import Attribution
 from saidwhat.resolve.context import Context
-from saidwhat.resolve.descriptions import describe, match_affiliation, match_description
+from saidwhat.resolve.descriptions import (
+    Description,
+    describe,
+    match_affiliation,
+    match_description,
+)
 from saidwhat.resolve.entities import Entity, Mention, name_words
 from saidwhat.resolve.lexicon import (
     COLLECTIVE,
@@ -61,6 +66,66 @@ SPOKESPEOPLE = frozenset(
 )
 #: Generic heads for a company ("the company", "the firm").
 COMPANY_NOUNS = frozenset({"company", "firm", "group", "business", "carmaker", "retailer"})
+#: Generic heads for a news outlet ("the paper").
+MEDIA_NOUNS = frozenset({"paper", "newspaper", "outlet", "broadcaster", "magazine"})
+#: Heads of a description of a person by what they are ("the expert", "the victim").
+PERSON_HEADS = frozenset(
+    [
+        "expert",
+        "victim",
+        "lawyer",
+        "fan",
+        "mother",
+        "father",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "woman",
+        "man",
+        "girl",
+        "boy",
+        "teenager",
+        "student",
+        "teacher",
+        "doctor",
+        "nurse",
+        "resident",
+        "worker",
+        "owner",
+        "driver",
+        "witness",
+        "survivor",
+        "founder",
+        "chief",
+        "executive",
+        "author",
+        "writer",
+        "singer",
+        "actor",
+        "actress",
+        "star",
+        "player",
+        "coach",
+        "economist",
+        "analyst",
+        "official",
+        "politician",
+        "candidate",
+        "lawmaker",
+        "minister",
+        "governor",
+        "mayor",
+        "senator",
+        "veteran",
+        "activist",
+        "researcher",
+        "scientist",
+        "professor",
+        "investor",
+        "entrepreneur",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +148,13 @@ def _antecedent(relative: Token) -> Token | None:
     return None
 
 
+def _named_before(entity: Entity, token: int) -> int:
+    """How many times ``entity`` was mentioned before ``token``: in news a bare surname
+    several people share ("Fischer") is the article's principal, named most, not the
+    relative named last."""
+    return sum(1 for m in entity.mentions if m.start < token)
+
+
 def _linking(token: Token) -> bool:
     """A preposition that puts a name beside a title, not in it ("for", "to"; not "of")."""
     return token.pos_ == "ADP" and token.lower_ != "of"
@@ -94,12 +166,24 @@ def _long_name(span: Span, token: Token) -> bool:
     return previous is not None and previous.pos_ == "PROPN" and previous.is_title
 
 
+def _describes_person(description: Description, root: Token) -> bool:
+    """Whether a singular definite description names a person by what they are ("the
+    expert", "the 37-year-old", "the young lawyer")."""
+    return description.head in PERSON_HEADS or root.lower_.endswith("-old")
+
+
+def _other_gender(description: Description, entity: Entity) -> bool:
+    return bool(description.gender and entity.gender and description.gender != entity.gender)
+
+
 class SourceResolver:
     """Resolve sources in document order; groups are shared across the document."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.groups: dict[str, Entity] = {}
+        #: The speaker of the last resolved statement, however far back (set by the caller).
+        self.last_speaker: Entity | None = None
 
     def resolve(
         self, attribution: Attribution, previous: Entity | None, enclosing: Entity | None = None
@@ -139,15 +223,17 @@ class SourceResolver:
         if root.lower_ in _FIRST_PERSON:
             return Resolution(enclosing, linked=enclosing is not None)
         if root.pos_ == "PRON":
-            return Resolution(resolve_pronoun(self.ctx, root, attribution, previous), linked=True)
+            found = resolve_pronoun(self.ctx, root, attribution, previous, self.last_speaker)
+            return Resolution(found, linked=True)
         # 3. a name the NER missed (or the tagger took for a common noun: "Trump said"). A
         # plural-looking proper noun ("Democrats") is a new name only if none is known:
         # "Benes ruled out" (tagged NNPS for its -s) is Karol Benes when he was named before.
         if root.ent_type_ not in _NOT_NAMES:
             new_name = not is_title(root) or _long_name(span, root)
             if root.tag_ != "NNPS" and root.pos_ == "PROPN" and new_name:
-                return Resolution(self._proper(span, root, create=True))
-            if root.is_title and (known := self._proper(span, root, create=False)):
+                return Resolution(self._proper(span, root, create=True, previous=previous))
+            known = root.is_title and self._proper(span, root, create=False, previous=previous)
+            if known:
                 return Resolution(known)
         # 4. a document, poll or statement: whoever issued it
         if root.pos_ in ("NOUN", "PROPN") and base_form(root.text) in ENGLISH.documents:
@@ -155,14 +241,15 @@ class SourceResolver:
             if issuer is not None:
                 return Resolution(issuer)
         # 5.-6. a description, or a group
-        return self._description(span, root, attribution)
+        return self._description(span, root, attribution, previous)
 
     def _issuer(
         self, span: Span, root: Token, attribution: Attribution, previous: Entity | None
     ) -> Entity | None:
         """Who issued the document a source names: named in the source ("a survey from
         Robocorp", "data released by the NCRB", "her research", "a Reuters report"), or, for
-        "the statement", the subject that issued, released or sent that document before."""
+        "the statement", the subject that issued, released or sent that document before
+        ("the ministry issued a statement", "the ministry said in a statement")."""
         index, doc = self.ctx.index, self.ctx.doc
         for mention in index.between(span.start, span.end):
             if index.entities[mention.entity].type in ("PERSON", "ORG"):
@@ -182,8 +269,11 @@ class SourceResolver:
             if token.pos_ != "NOUN" or base_form(token.text) != word:
                 continue
             verb = token.head
+            if token.dep_ == "pobj" and verb.dep_ == "prep":  # "X said in a statement"
+                verb = verb.head
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if token.dep_ == "dobj" and subject is not None and subject.pos_ != "PRON":
+            issued = token.dep_ == "dobj" or token.head.lower_ in ("in", "through", "via")
+            if issued and subject is not None and subject.pos_ != "PRON":
                 phrase = doc[subject.left_edge.i : subject.i + 1]
                 return self._span(phrase, attribution, previous).entity
             for mention in index.between(token.left_edge.i, token.i):
@@ -260,7 +350,11 @@ class SourceResolver:
             return entity
         best = max(
             (index.entities[i] for i in ids),
-            key=lambda e: (e is previous, e.last_before(mention.start)),
+            key=lambda e: (
+                e is previous,
+                _named_before(e, mention.start),
+                e.last_before(mention.start),
+            ),
         )
         if best is not entity:
             entity.mentions.remove(mention)
@@ -268,7 +362,9 @@ class SourceResolver:
             insort(best.mentions, mention, key=lambda m: m.start)
         return best
 
-    def _proper(self, span: Span, root: Token, *, create: bool) -> Entity | None:
+    def _proper(
+        self, span: Span, root: Token, *, create: bool, previous: Entity | None = None
+    ) -> Entity | None:
         """A known person by surname or first name; else, with ``create``, a new entity."""
         doc = self.ctx.doc
         start = root.i
@@ -282,7 +378,9 @@ class SourceResolver:
         index = self.ctx.index
         known = None
         if not organisation:
-            known = index.lookup_person(name.text) or index.lookup_person(root.text)
+            known = index.lookup_person(
+                name.text, before=start, previous=previous
+            ) or index.lookup_person(root.text, before=start, previous=previous)
         known = known or index.lookup_other(span.text) or index.lookup_other(name.text)
         if known is None:
             if not create:
@@ -327,20 +425,26 @@ class SourceResolver:
                         return found
         return None
 
-    def _recent_company(self, span: Span) -> Entity | None:
+    def _recent_company(self, span: Span, *, any_role: bool = False) -> Entity | None:
         """The organisation the text was just about: "the company" after "Globex opened a
-        plant" is Globex, not another company named further back."""
+        plant" is Globex, not another company named further back. With ``any_role``, the
+        last organisation named in those sentences when none was a subject."""
         index = self.ctx.index
         sentence = self.ctx.sentence(span.start)
         first = self.ctx.sentence_start(sentence - RECENT_SENTENCES)
+        named = [index.entities[m.entity] for m in index.between(first, span.start)]
         for mention in reversed(index.between(first, span.start)):
             entity = index.entities[mention.entity]
             token = self.ctx.doc[mention.end - 1]
             if entity.type == "ORG" and token.dep_ in ("nsubj", "nsubjpass"):
                 return entity
+        if any_role:
+            return next((e for e in reversed(named) if e.type == "ORG"), None)
         return None
 
-    def _description(self, span: Span, root: Token, attribution: Attribution) -> Resolution:
+    def _description(
+        self, span: Span, root: Token, attribution: Attribution, previous: Entity | None
+    ) -> Resolution:
         if root.pos_ not in ("NOUN", "PROPN"):
             return Resolution(None)
         description = describe(span, root)
@@ -359,6 +463,17 @@ class SourceResolver:
             return Resolution(entity, linked=True)
         if spokesperson and (behind := self._behind(span, root, attribution)) is not None:
             return Resolution(behind)
+        if description.organisation and description.head in COMPANY_NOUNS | MEDIA_NOUNS:
+            recent = self._recent_company(span, any_role=True)
+            return Resolution(recent, linked=recent is not None)
+        if (
+            _describes_person(description, root)
+            and previous is not None
+            and previous.type == "PERSON"
+            and not _other_gender(description, previous)
+        ):
+            # "the 37-year-old", "the expert", "the lawyer": the person who has the floor
+            return Resolution(previous, linked=True)
         if description.organisation:
             return Resolution(self._group(span, root), linked=True)
         return Resolution(None)

@@ -92,6 +92,7 @@ def _resolve_all(
         previous = (attribution, entity)
         if entity is not None:
             recent = [*recent[-(ENCLOSING_LOOKBACK - 1) :], (attribution, entity)]
+            resolver.last_speaker = entity
     return referents, linked
 
 
