@@ -197,6 +197,15 @@ def base_form(word: str, lexicon: CueLexicon = ENGLISH) -> str:
     return word.lower()
 
 
+def reporting_word(word: str, lexicon: CueLexicon = ENGLISH) -> bool:
+    """Whether ``word`` is an inflected verb of speech or belief ("Says", "Warns", "Slams"):
+    never the end of a name. Base forms alone ("Call", "Warn") are left out: they are names
+    too often."""
+    lower = word.lower()
+    base = base_form(lower, lexicon)
+    return base != lower and (base in lexicon.speech or base in lexicon.belief)
+
+
 def phrasal(word: Token, lexicon: CueLexicon = ENGLISH) -> str | None:
     """The phrasal verb ``word`` heads, when it is one of speech ("ruled out" -> rule out)."""
     for child in word.children:

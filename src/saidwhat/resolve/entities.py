@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from saidwhat.attribute.senses import reporting_word
 from saidwhat.resolve.lexicon import (
     COUNTRY_VARIANTS,
     FEMALE_NAMES,
@@ -353,6 +354,20 @@ def _entity_spans(doc: Doc) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _without_headline_verbs(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A name without the capitalised verbs a headline runs into it: "Obama Says" is Obama,
+    "Hosting Cook" is Cook (a reporting or action verb in Title Case at either end)."""
+    while end - start > 1 and doc[end - 1].is_title and reporting_word(doc[end - 1].text):
+        end -= 1
+    while (
+        end - start > 1
+        and doc[start].is_title
+        and (doc[start].tag_ == "VBG" or reporting_word(doc[start].text))
+    ):
+        start += 1
+    return start, end
+
+
 def _typed_mentions(doc: Doc) -> list[_Raw]:
     """Step 1: the kept NER spans, trimmed and typed."""
     raws: list[_Raw] = []
@@ -360,6 +375,7 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
         if label not in KEPT:
             continue
         start, end = _trim(doc, ent_start, ent_end, label)
+        start, end = _without_headline_verbs(doc, start, end)
         name_start = start
         while end - name_start > 1 and is_title(doc[name_start]):
             name_start += 1

@@ -168,8 +168,9 @@ def _long_name(span: Span, token: Token) -> bool:
 
 def _describes_person(description: Description, root: Token) -> bool:
     """Whether a singular definite description names a person by what they are ("the
-    expert", "the 37-year-old", "the young lawyer")."""
-    return description.head in PERSON_HEADS or root.lower_.endswith("-old")
+    expert", "the 37-year-old", "the young lawyer", "the Republican nominee")."""
+    head = description.head
+    return head in PERSON_HEADS or head in ROLE_WORDS or root.lower_.endswith("-old")
 
 
 def _other_gender(description: Description, entity: Entity) -> bool:
