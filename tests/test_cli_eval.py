@@ -20,7 +20,7 @@ from saidwhat.errors import DatasetError
 POLNEAR_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dev"
 
 
-Call = tuple[Path, int | None, int, str]
+Call = tuple[Path, int | None, int, str, float | None]
 
 
 class FakeReport:
@@ -45,7 +45,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[Call]:
         speakers: Path | None,
         min_confidence: float | None,
     ) -> FakeReport:
-        seen.append((directory, limit, n_process, tagger))
+        seen.append((directory, limit, n_process, tagger, min_confidence))
         if directory.name == "bad":
             raise DatasetError(f"{directory}: no text/ directory; point DIR at a PolNeAR split")
         return FakeReport()
@@ -58,15 +58,15 @@ def test_table(tmp_path: Path, calls: list[Call]) -> None:
     result = CliRunner().invoke(main, ["eval", "polnear", str(tmp_path), "--limit", "3"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "metric | value\nf1     | 0.5\n"
-    assert calls == [(tmp_path, 3, 1, "accurate")]
+    assert calls == [(tmp_path, 3, 1, "accurate", None)]
 
 
 def test_json(tmp_path: Path, calls: list[Call]) -> None:
     args = ["eval", "polnear", str(tmp_path), "--format", "json", "--n-process", "2"]
-    result = CliRunner().invoke(main, [*args, "--tagger", "fast"])
+    result = CliRunner().invoke(main, [*args, "--tagger", "fast", "--min-confidence", "0"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"f1": 0.5}
-    assert calls == [(tmp_path, None, 2, "fast")]
+    assert calls == [(tmp_path, None, 2, "fast", 0.0)]
 
 
 def test_dataset_error_is_one_line(tmp_path: Path, calls: list[Call]) -> None:

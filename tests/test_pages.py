@@ -333,6 +333,11 @@ def test_search_filters(client: TestClient, corpus: Corpus) -> None:
     assert len(contents(html)) == 6
     html, page = get(client, "/?q=zebra")
     assert contents(html) == [] and "No statements match" in page.texts["result-count"]
+    # The least confidence is given in percent; every fixture statement has 0.9.
+    html, page = get(client, "/?min_confidence=90")
+    assert len(contents(html)) == 6 and page.all("input", id="min_confidence", value="90")
+    html, _ = get(client, "/?min_confidence=95")
+    assert contents(html) == []
     # Results link to the speaker, the article (at the statement) and the quote cluster.
     html, page = get(client, "/?speaker=Elena+Varga&outlet=wire")
     (card,) = page.has_class("li", "statement")

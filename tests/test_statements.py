@@ -10,8 +10,11 @@ from __future__ import annotations
 import pytest
 
 import saidwhat
+from saidwhat.attribute.component import _spoken
 from saidwhat.attribute.senses import base_form
 from saidwhat.attribute.statements import DEFAULT_MIN_CONFIDENCE, probability
+from saidwhat.chunks import join_results
+from saidwhat.model import Attribution, EntityRef, Speaker, TextSpan
 
 pytestmark = pytest.mark.model
 
@@ -182,3 +185,65 @@ def test_the_probability_is_a_logistic_of_the_features() -> None:
     assert probability({}, {"bias": 0.0}) == 0.5
     assert probability({"cue_say": 1.0}, {"bias": -1.0, "cue_say": 1.0}) == 0.5
     assert probability({"x": 1.0}, {"x": 100.0}) == pytest.approx(1.0)
+
+
+def test_about_names_only_speakers_of_the_kept_statements() -> None:
+    # NASA and Bill Nelson speak only in left-out candidates (a plan, an act): Maria
+    # Lopez's statement is about them, and must not point at her id or at a missing one.
+    text = (
+        "NASA plans to launch the probe in 2027, three years later than first hoped. "
+        "Bill Nelson agreed to inject $6.5bn into the venture on Tuesday. "
+        "Maria Lopez said that NASA and Bill Nelson were wrong about the probe."
+    )
+    document = saidwhat.extract(text)
+    names = {s.id: s.name for s in document.speakers}
+    (statement,) = document.attributions
+    assert [e.name for e in statement.about] == ["NASA", "Bill Nelson"]
+    for entity in statement.about:
+        assert entity.id is None or names[entity.id] == entity.name
+
+
+def test_left_out_speakers_leave_no_ids_behind() -> None:
+    speakers = [Speaker("s1", "Ann Lee", "PERSON"), Speaker("s2", "Bob Roe", "PERSON")]
+    text = "Ann Lee said Bob Roe was wrong."
+    kept = Attribution(
+        "indirect",
+        TextSpan.of(text, [(13, 30)]),
+        speaker=EntityRef("Ann Lee", "PERSON", "s1"),
+        about=[EntityRef("Bob Roe", "PERSON", "s2")],
+    )
+    found, (statement,) = _spoken(speakers, [kept])
+    assert [s.name for s in found] == ["Ann Lee"]
+    assert statement.about == [EntityRef("Bob Roe", "PERSON", None)]
+    # the chunks of a long text are joined by speaker id: a stale one failed the document
+    _, joined = join_results([(0, found, [statement]), (100, [], [])])
+    assert joined[0].about == [EntityRef("Bob Roe", "PERSON", None)]
+
+
+def test_an_organisation_named_only_in_sources_is_one_speaker() -> None:
+    text = (
+        "A Zorbex survey found that most voters oppose the new tax on fuel. The weather was "
+        "mild. A Zorbex survey found that most drivers want cheaper fuel."
+    )
+    document = saidwhat.extract(text, min_confidence=0.0)
+    assert [(s.id, s.name) for s in document.speakers] == [("s1", "Zorbex")]
+    assert [a.speaker.id for a in document.attributions if a.speaker] == ["s1", "s1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The United States said on Monday that the talks had failed.", "United States"),
+        ("Consumer Reports said the car was unsafe and should be recalled.", "Consumer Reports"),
+        (
+            "The Organization of American States said the election had been fair.",
+            "Organization of American States",
+        ),
+    ],
+)
+def test_a_place_or_organisation_keeps_the_verb_like_end_of_its_name(
+    text: str, speaker: str
+) -> None:
+    # "Obama Says" in a headline is Obama; "States" and "Reports" are part of these names.
+    (statement,) = saidwhat.extract(text, min_confidence=0.0).attributions
+    assert statement.speaker is not None and statement.speaker.name == speaker

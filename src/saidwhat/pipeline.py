@@ -128,7 +128,7 @@ def extract_many(
 ) -> Iterator[Document]:
     """Extract from many texts (or ``Document``s carrying metadata), in input order.
 
-    ``tagger`` and ``min_confidence`` as for ``extract``. as for ``extract``.
+    ``tagger`` and ``min_confidence`` as for ``extract``.
 
     With ``n_process > 1`` batches are parsed by worker processes, each with its
     own copy of the pipeline; results come back as plain dataclasses, and the

@@ -86,8 +86,11 @@ def _accurate_tagger() -> Callable[[list[Doc]], list[list[Span]]]:
     try:  # torch is imported only when this tagger is asked for
         from saidwhat.attribute import transformer
     except ImportError as exc:
+        # torch is a dependency of saidwhat now (the "accurate" extra is empty): a missing
+        # one is a broken install, fixed by installing saidwhat's dependencies again.
         raise ModelError(
-            f"the accurate tagger needs {exc.name}: pip install 'saidwhat[accurate]'"
+            f"the accurate tagger needs {exc.name}, a dependency of saidwhat: "
+            "pip install saidwhat again, or use the fast tagger"
         ) from exc
     accurate, fast = transformer.load(), _fast_tagger()
 
@@ -155,19 +158,31 @@ class Attributions:
 def _spoken(
     speakers: list[Speaker], attributions: list[Attribution]
 ) -> tuple[list[Speaker], list[Attribution]]:
-    """The speakers of the kept ``attributions``, numbered again ``s1``, ``s2``... in order."""
-    used = {a.speaker.id for a in attributions if a.speaker is not None}
-    kept = [s for s in speakers if s.id in used]
+    """The speakers of the kept ``attributions``, numbered again ``s1``, ``s2``... in order of
+    their first kept statement.
+
+    The ids in ``about`` are renumbered too: they name speakers, and an entity that
+    spoke only in left-out statements is no speaker any more (its id would point at
+    another speaker, or at none, which breaks ``chunks.join_results``).
+    """
+    first = {}  # speaker id -> its first kept statement, in text order
+    for n, attribution in enumerate(attributions):
+        if attribution.speaker is not None:
+            first.setdefault(attribution.speaker.id, n)
+    kept = sorted((s for s in speakers if s.id in first), key=lambda s: first[s.id])
     ids = {s.id: f"s{n}" for n, s in enumerate(kept, 1)}
     for speaker in kept:
         speaker.id = ids[speaker.id]
-    renumbered = [
-        replace(a, speaker=EntityRef(a.speaker.name, a.speaker.type, ids[a.speaker.id]))
-        if a.speaker is not None and a.speaker.id in ids
-        else a
+
+    def renumber(ref: EntityRef | None) -> EntityRef | None:
+        if ref is None or ref.id is None:
+            return ref
+        return replace(ref, id=ids.get(ref.id))
+
+    return kept, [
+        replace(a, speaker=renumber(a.speaker), about=[renumber(e) or e for e in a.about])
         for a in attributions
     ]
-    return kept, renumbered
 
 
 @Language.factory(

@@ -187,7 +187,7 @@ def realnews(
     pages_dir: Path,
     format_: str,
     details: Path | None,
-    min_confidence: float,
+    min_confidence: float | None,
     n_process: int,
     tagger: str,
 ) -> None:

@@ -177,7 +177,10 @@ class EntityIndex:
         return None
 
     def add(self, type_: str, name: str, mention: Mention | None = None) -> Entity:
-        """A new entity found outside the NER spans (a group, an untagged name)."""
+        """A new entity found outside the NER spans (a group, an untagged name).
+
+        A new organisation is registered by name, so that ``lookup_other`` finds it the
+        next time: two sources "a Pew survey" are one speaker Pew, not two."""
         entity = Entity(id=len(self.entities), type=type_, name=name, words=size_words(name))
         if mention is not None:
             mention.entity = entity.id
@@ -185,6 +188,8 @@ class EntityIndex:
         if type_ == "PERSON":
             words = name_words(name)
             _register_person(self.surnames, self.given, entity, words)
+        elif type_ in ("ORG", "GPE", "LOC") and (key := " ".join(_key_words(name))):
+            self.names.setdefault(f"{type_}:{COUNTRY_VARIANTS.get(key, key)}", entity.id)
         entity.index_roles()
         self.entities.append(entity)
         return entity
@@ -356,7 +361,9 @@ def _entity_spans(doc: Doc) -> list[tuple[int, int, str]]:
 
 def _without_headline_verbs(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """A name without the capitalised verbs a headline runs into it: "Obama Says" is Obama,
-    "Hosting Cook" is Cook (a reporting or action verb in Title Case at either end)."""
+    "Hosting Cook" is Cook (a reporting or action verb in Title Case at either end). For
+    people only: the names of places and organisations end in such words ("United States",
+    "Consumer Reports", "Organization of American States")."""
     while end - start > 1 and doc[end - 1].is_title and reporting_word(doc[end - 1].text):
         end -= 1
     while (
@@ -375,7 +382,8 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
         if label not in KEPT:
             continue
         start, end = _trim(doc, ent_start, ent_end, label)
-        start, end = _without_headline_verbs(doc, start, end)
+        if KEPT[label] == "PERSON":
+            start, end = _without_headline_verbs(doc, start, end)
         name_start = start
         while end - name_start > 1 and is_title(doc[name_start]):
             name_start += 1

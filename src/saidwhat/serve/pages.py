@@ -100,15 +100,17 @@ def _cluster_sizes(store: SQLiteStore, statements: list[Statement]) -> dict[int,
 
 
 def _confidence(filters: dict[str, str]) -> float | None:
-    """The search form's least confidence, in percent ("80") or as a share ("0.8")."""
+    """The search form's least confidence, given in percent ("80" is 0.8)."""
     value = filters.get("min_confidence")
     if value is None:
         return None
     try:
-        number = float(value)
+        percent = float(value)
     except ValueError:
         raise InputError(f"min_confidence: {value!r} is not a number") from None
-    return number / 100 if number > 1 else number
+    if not 0 <= percent <= 100:
+        raise InputError(f"min_confidence: {value!r} is not a percentage (0 to 100)")
+    return percent / 100
 
 
 @router.get("/", response_class=HTMLResponse)
