@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 import saidwhat
 from saidwhat.attribute.assemble import _Group, _one_content, find_attributions, group_parts
 from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
+from saidwhat.attribute.quotes import find_quotes
 
 
 def _doc(words: list[str], sent_starts: list[int]) -> Doc:
@@ -90,6 +91,31 @@ def test_a_quote_closing_before_a_sentence_with_its_own_content_keeps_no_cue() -
     said = next(g for g in groups if g.cue is not None)
     assert [s.text for s in said.contents] == ["she would"]
     assert any(g.cue is None and g.contents[0].text == "“ Will she win ? ”" for g in groups)
+
+
+def _quoted_groups(text: str, *parts: tuple[int, int, str]) -> list[_Group]:
+    doc = _doc(text.split(), sent_starts=[0])
+    spans = [Span(doc, start, end, label=label) for start, end, label in parts]
+    return group_parts(doc, spans, find_quotes(doc.text))
+
+
+def test_fragments_inside_one_quotation_are_one_content() -> None:
+    # The tagger left a hole where markup sits inside the quotation; before the fix the
+    # first fragment was a cue-less statement and the quote was cut short.
+    text = '“ The bridge <img src=x onerror="f()"> will reopen , ” said Ines Okafor .'
+    words = text.split()
+    hole = words.index("src=x")
+    said = words.index("said")
+    parts = [(0, hole - 1, "CONTENT"), (hole + 1, said, "CONTENT")]
+    (group,) = _quoted_groups(text, *parts, (said, said + 1, "CUE"), (said + 1, said + 3, "SOURCE"))
+    assert [s.text for s in group.contents] == [" ".join(words[:said])]
+
+
+def test_a_cue_inside_one_pair_of_quote_marks_is_not_swallowed() -> None:
+    text = "“ The plan , he said , is dead . ”"
+    parts = [(0, 3, "CONTENT"), (4, 5, "SOURCE"), (5, 6, "CUE"), (7, 11, "CONTENT")]
+    (group,) = _quoted_groups(text, *parts)
+    assert [s.text for s in group.contents] == ["“ The plan", "is dead . ”"]
 
 
 def test_an_overlong_tagged_cue_is_cut_to_its_verb_not_dropped() -> None:

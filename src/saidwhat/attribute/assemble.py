@@ -172,6 +172,41 @@ def _kind(text: str, fragments: Sequence[tuple[int, int]], quotes: Sequence[Quot
     return "mixed" if inside else "indirect"
 
 
+def _fill_quotations(
+    doc: Doc, contents: list[Span], quotes: Sequence[Quote], frame: set[int]
+) -> list[Span]:
+    """Join content fragments that lie inside one closed quotation into one span.
+
+    A quotation is said as a unit: when the tagger leaves a hole in it (markup such as
+    ``<img src="x">``, a mark it read as closing), the fragments around the hole are
+    one content, not a cue-less fragment and a statement cut short. A hole holding a
+    tagged cue or source ("The plan, he said, is dead." between one pair of marks) stays, and
+    so do fragments in different sentences (joined later, as a run, with the cue they take).
+    """
+    if len(contents) < 2 or not quotes:
+        return contents
+    closed = sorted(((q.start, q.end) for q in quotes if q.closed), key=lambda q: q[0])
+    filled: list[Span] = []
+    k = 0
+    for span in contents:
+        while k < len(closed) and closed[k][1] <= span.start_char:
+            k += 1
+        last = filled[-1] if filled else None
+        if (
+            last is not None
+            and k < len(closed)
+            and closed[k][0] <= last.start_char
+            and span.end_char <= closed[k][1]
+            and last.end < span.start
+            and last.sent.start == span.sent.start
+            and not frame.intersection(range(last.end, span.start))
+        ):
+            filled[-1] = Span(doc, last.start, span.end, label=span.label)
+        else:
+            filled.append(span)
+    return filled
+
+
 def _attach_stray_marks(doc: Doc, contents: list[Span]) -> list[Span]:
     """Fold a fragment of punctuation alone (a closing quote mark the parser put in the next
     sentence) into the content right before it; drop it if there is none."""
@@ -277,8 +312,9 @@ def _segments(run: list[Span], cues: _Cues) -> list[tuple[int | None, list[Span]
     return segments
 
 
-def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
-    """Link contents and sources to cues (steps 1 and 2)."""
+def group_parts(doc: Doc, parts: Sequence[Span], quotes: Sequence[Quote] = ()) -> list[_Group]:
+    """Link contents and sources to cues (steps 1 and 2); fragments inside one of
+    ``quotes`` are one content."""
     ordered = sorted(parts, key=lambda s: s.start)
     cues = [
         cue if len(cue) <= MAX_CUE_TOKENS else cue_span(doc, cue.root)
@@ -290,6 +326,7 @@ def group_parts(doc: Doc, parts: Sequence[Span]) -> list[_Group]:
     orphans: list[_Group] = []
     claimed: dict[int, list[list[Span]]] = {}
     contents = _attach_stray_marks(doc, [s for s in ordered if s.label_ == "CONTENT"])
+    contents = _fill_quotations(doc, contents, quotes, _indices([*cues, *sources]))
     with_content = {span.sent.start for span in contents}
     frames = {start for start in by_sentence.by_sentence if start not in with_content}
     for run in _runs(contents, doc):
@@ -508,8 +545,10 @@ def find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool = True) ->
 
 
 def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[Attribution]:
+    text = doc.text  # built from the tokens at each access: read it once
+    quotes = find_quotes(text)
     # 1.-2. link the tagger's parts
-    groups = group_parts(doc, parts)
+    groups = group_parts(doc, parts, quotes)
     # 3. complete them from the parse
     if rules:
         _complete(doc, groups)
@@ -518,8 +557,6 @@ def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
     # 4. quotations nothing covers
-    text = doc.text  # built from the tokens at each access: read it once
-    quotes = find_quotes(text)
     groups.extend(_quote_groups(doc, groups, quotes))
     # 5.-6. drop page furniture; kinds
     furniture = boilerplate_lines(text)
