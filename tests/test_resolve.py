@@ -358,6 +358,31 @@ def test_organisations_by_name_and_by_description(nlp):
 
 
 @model
+def test_the_same_state_body_of_two_countries_is_two_speakers(nlp):
+    # The NER tags "Russia" apart from "Defense Ministry"; before, Russia's ministry was
+    # Ukraine's (the ministry named first), and so was "the ministry" after it.
+    t = (
+        "Ukraine’s Defense Ministry said on Sunday that 40 drones were shot down overnight.\n\n"
+        "Russia’s Defense Ministry said its forces had taken two villages in the east. "
+        "The ministry added that the attacks would continue."
+    )
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "40 drones were shot down overnight", "Ukraine’s Defense Ministry"),
+            said(t, "its forces had taken two villages", "Russia’s Defense Ministry"),
+            said(t, "the attacks would continue", "The ministry"),
+        ],
+    )
+    assert names(attributions) == [
+        "Ukraine’s Defense Ministry",
+        "Russia’s Defense Ministry",
+        "Russia’s Defense Ministry",
+    ]
+
+
+@model
 def test_roles_from_appositions_premodifiers_and_party(nlp):
     t = (
         "Jian Badrakhan, vice chairman of the Kurdish council, said the vote would go ahead. "

@@ -41,6 +41,7 @@ from saidwhat.resolve.lexicon import (
     ORG_HEADS,
     ORG_NAME_WORDS,
     PRESS_ARTICLES,
+    STATE_BODIES,
 )
 from saidwhat.resolve.roles import (
     add_roles,
@@ -286,6 +287,9 @@ class _Raw:
     anchors: set[str] = field(default_factory=set)
     gender: str | None = None
     in_title: bool = False
+    #: Where the place or people an organisation belongs to starts: "Russia" in "Russia's
+    #: Defense Ministry", "Russian" in "the Russian Defense Ministry" (the NER tags them apart).
+    qualifier: int | None = None
 
 
 def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int]:
@@ -396,6 +400,7 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
             start = name_start
         if start < end:
             raws.append(_Raw(start, end, kind, label))
+    _qualify(doc, raws)
     # A one-word span is a person's surname once a person of that name is known.
     known = {name_words(doc[r.start : r.end].text)[-1] for r in raws if r.type == "PERSON"}
     for raw in raws:
@@ -404,6 +409,19 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
         if alone and token.lower_ in known and token.is_title:
             raw.type = "PERSON"  # whatever its tag: "Trump" is often a NOUN or VERB here
     return raws
+
+
+def _qualify(doc: Doc, raws: list[_Raw]) -> None:
+    """Give a state body the place or people right before it ("Russia's" or "Russian"
+    + "Defense Ministry"), so that Russia's and Ukraine's defence ministries stay two."""
+    for before, raw in zip(raws, raws[1:], strict=False):
+        if raw.type != "ORG" or before.type not in ("GPE", "NORP"):
+            continue
+        if doc[raw.end - 1].lower_ not in STATE_BODIES:
+            continue
+        gap = doc[before.end : raw.start]
+        if not len(gap) or (len(gap) == 1 and gap[0].tag_ == "POS"):
+            raw.qualifier = before.start
 
 
 def _raw_mentions(doc: Doc) -> list[_Raw]:
@@ -450,7 +468,8 @@ class _Builder:
 
     def add(self, raw: _Raw) -> None:
         span = self.doc[raw.start : raw.end]
-        text = _POSSESSIVE.sub("", " ".join(span.text.split()))
+        named = span if raw.qualifier is None else self.doc[raw.qualifier : raw.end]
+        text = _POSSESSIVE.sub("", " ".join(named.text.split()))
         entity = self._person(raw, text) if raw.type == "PERSON" else self._other(raw, text)
         mention = Mention(
             raw.start, raw.end, span.start_char, span.end_char, entity.id, raw.in_title

@@ -259,6 +259,13 @@ ORG_HEADS: dict[str, frozenset[str]] = {
     "team": _words("team fc"),
 }
 
+#: Last words of a state body that every country has, so that the country belongs to its
+#: name ("Russia's Defense Ministry" is not "Ukraine's Defense Ministry").
+STATE_BODIES = _words(
+    "ministry department office government cabinet army military forces navy police "
+    "parliament court council committee commission agency embassy service"
+)
+
 #: Words that mark an organisation's name (an ORG the NER tagged is not a person's name).
 ORG_NAME_WORDS = frozenset().union(*ORG_HEADS.values()) | _words(
     "ministry department office association federation institute centre center university "
