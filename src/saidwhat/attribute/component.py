@@ -136,8 +136,9 @@ class Attributions:
             speakers, attributions = resolve_speakers(doc, attributions)
         # Every candidate with its features and probability, for training and inspection.
         candidates = []
+        text = doc.text  # built from the tokens at each access: read it once
         for attribution in attributions:
-            found = features(doc, attribution, prior=attribution.confidence)
+            found = features(doc, attribution, prior=attribution.confidence, text=text)
             attribution.confidence = probability(found)
             candidates.append((attribution, found))
         doc._.candidates = candidates

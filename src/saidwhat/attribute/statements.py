@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -55,6 +55,7 @@ def _line(text: str, position: int) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
+@lru_cache(maxsize=256)  # the candidates of one paragraph share its line
 def _headline_like(line: str) -> bool:
     """A line that reads as a heading: short, no closing punctuation, or in Title Case."""
     words = re.findall(r"[^\W\d_][\w'’-]*", line)
@@ -123,7 +124,7 @@ def _source_features(doc: Doc, attribution: Attribution, lexicon: CueLexicon) ->
     return found
 
 
-def _content_features(doc: Doc, attribution: Attribution) -> dict[str, float]:
+def _content_features(doc: Doc, text: str, attribution: Attribution) -> dict[str, float]:
     content = attribution.content
     n_words = len(content.text.split())
     found: dict[str, float] = {"content_log_words": math.log1p(n_words)}
@@ -138,21 +139,27 @@ def _content_features(doc: Doc, attribution: Attribution) -> dict[str, float]:
             found["content_infinitive"] = 1.0
     if content.text.rstrip(" ”\"’'").endswith("?"):
         found["content_question"] = 1.0
-    if _headline_like(_line(doc.text, content.start)):
+    if _headline_like(_line(text, content.start)):
         found["line_headline"] = 1.0
     return found
 
 
 def features(
-    doc: Doc, attribution: Attribution, prior: float, lexicon: CueLexicon = ENGLISH
+    doc: Doc,
+    attribution: Attribution,
+    prior: float,
+    lexicon: CueLexicon = ENGLISH,
+    *,
+    text: str | None = None,
 ) -> dict[str, float]:
     """The features of one candidate. ``prior``: the precision of how it was found on
-    PolNeAR (``assemble._PRECISION``)."""
+    PolNeAR (``assemble._PRECISION``); ``text``: ``doc.text``, which spaCy builds from the
+    tokens at every access (pass it when scoring many candidates of one doc)."""
     found: dict[str, float] = {"prior": prior, f"kind_{attribution.kind}": 1.0}
     cue = _span(doc, attribution.cue.start, attribution.cue.end) if attribution.cue else None
     found |= _cue_features(cue, lexicon)
     found |= _source_features(doc, attribution, lexicon)
-    found |= _content_features(doc, attribution)
+    found |= _content_features(doc, doc.text if text is None else text, attribution)
     return with_interactions(found)
 
 
