@@ -10,7 +10,7 @@ import spacy
 
 import saidwhat
 from saidwhat import chunks, pipeline
-from saidwhat.model import Document
+from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan
 
 pytestmark = pytest.mark.model
 
@@ -98,6 +98,66 @@ def test_chunks_end_at_paragraph_breaks() -> None:
     pieces = chunks.split_text(text, 1000)
     assert "".join(piece for _, piece in pieces) == text
     assert [offset for offset, _ in pieces] == [0, len(text) // 3, 2 * len(text) // 3]
+
+
+def test_pieces_cover_the_text_with_context_from_a_line_break() -> None:
+    paragraph = "He said the plan would work, and that the money was there. " * 5
+    text = "\n\n".join([paragraph] * 40)
+    found = chunks.pieces(text, size=2_000, context=500)
+    assert len(found) > 5
+    assert "".join(p.text[p.own :] for p in found) == text  # own parts: the text, once
+    assert all(len(p.text) - p.own <= 2_000 for p in found)
+    for piece in found[1:]:
+        assert 0 < piece.own <= 500 + len(paragraph)
+        assert text[piece.offset - 1] == "\n"  # context starts on a line of its own
+        assert text[piece.offset : piece.offset + len(piece.text)] == piece.text
+
+
+def test_a_piece_does_not_end_where_a_quotation_goes_on() -> None:
+    # Each paragraph but the last of the quotation opens with a mark and does not close:
+    # the news convention for a quotation over paragraphs. The cut comes before it.
+    plain = "The minister spoke at length about the budget and the army. " * 6
+    quoted = "“We will rebuild every school and every road in the east, " * 3
+    text = plain + "\n\n" + quoted + "\n\n" + quoted + "all of them,” she said.\n\n" + plain
+    end = chunks.split_text(text, size=len(plain) + len(quoted) + 100)[0][1]
+    assert end == plain + "\n\n"
+
+
+def test_a_long_text_is_parsed_in_batches_of_bounded_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[int] = []
+
+    class Recorder:
+        def pipe(self, texts: list[str], batch_size: int) -> Iterator[str]:
+            seen.append(sum(map(len, texts)))
+            assert batch_size == len(texts)
+            return iter(texts)
+
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 10_000)
+    todo = [chunks.Piece(0, "x" * n) for n in (4_000, 4_000, 4_000, 12_000, 100, 100)]
+    out = list(pipeline._parsed(Recorder(), todo, batch_size=32))  # type: ignore[arg-type]
+    assert out == [p.text for p in todo]
+    assert seen == [8_000, 4_000, 12_000, 200]
+
+
+def test_a_surname_in_a_later_piece_is_the_full_name_of_an_earlier_one() -> None:
+    text = "x" * 200
+    first = [Speaker("s1", "Amara Okafor", "PERSON")]
+    later = [Speaker("s1", "Okafor", "PERSON"), Speaker("s2", "Hale", "PERSON")]
+
+    def said(start: int, speaker: str, name: str) -> Attribution:
+        ref = EntityRef(name, "PERSON", speaker)
+        return Attribution("indirect", TextSpan.of(text, [(start, start + 5)]), speaker=ref)
+
+    speakers, attributions = chunks.join_results(
+        [
+            (0, first, [said(0, "s1", "Amara Okafor")]),
+            (100, later, [said(0, "s1", "Okafor"), said(10, "s2", "Hale")]),
+        ]
+    )
+    assert [(s.id, s.name) for s in speakers] == [("s1", "Amara Okafor"), ("s2", "Hale")]
+    assert [a.speaker.id for a in attributions if a.speaker] == ["s1", "s1", "s2"]
 
 
 def test_extract_many_reads_its_input_a_few_batches_ahead() -> None:

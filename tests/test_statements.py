@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import saidwhat
-from saidwhat.attribute.component import _spoken
+from saidwhat.attribute.component import spoken
 from saidwhat.attribute.senses import base_form
 from saidwhat.attribute.statements import DEFAULT_MIN_CONFIDENCE, probability
 from saidwhat.chunks import join_results
@@ -212,7 +212,7 @@ def test_left_out_speakers_leave_no_ids_behind() -> None:
         speaker=EntityRef("Ann Lee", "PERSON", "s1"),
         about=[EntityRef("Bob Roe", "PERSON", "s2")],
     )
-    found, (statement,) = _spoken(speakers, [kept])
+    found, (statement,) = spoken(speakers, [kept])
     assert [s.name for s in found] == ["Ann Lee"]
     assert statement.about == [EntityRef("Bob Roe", "PERSON", None)]
     # the chunks of a long text are joined by speaker id: a stale one failed the document

@@ -15,7 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from saidwhat.attribute import DEFAULT_TAGGER
-from saidwhat.chunks import CHUNK_CHARS, join_results, split_text
+from saidwhat.attribute.component import spoken
+from saidwhat.chunks import CHUNK_CHARS, Piece, join_results, pieces
 from saidwhat.ingest.language import detect_language
 from saidwhat.model import Attribution, Document, Speaker
 from saidwhat.parse import DEFAULT_MODEL, load_pipeline
@@ -24,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 #: Languages the engine reads (the English model and the tagger trained on English news).
 LANGUAGES = frozenset({"en"})
+#: Characters parsed at once (a batch holds fewer pieces when they are long): the
+#: parser's memory grows with the characters of a batch, not with their number.
+BATCH_CHARS = 100_000
 
 
 def _as_document(item: str | Document) -> Document:
@@ -61,19 +65,38 @@ def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[
 
 def _annotate(nlp: Language, documents: list[Document], batch_size: int) -> dict[int, Document]:
     """Each document with its speakers and attributions, keyed by ``id(document)``."""
-    jobs = [split_text(d.text, CHUNK_CHARS) for d in documents]
-    texts = (chunk for chunks in jobs for _, chunk in chunks)
-    docs = iter(nlp.pipe(texts, batch_size=batch_size))
+    jobs = [pieces(d.text, CHUNK_CHARS) for d in documents]
+    docs = _parsed(nlp, [piece for job in jobs for piece in job], batch_size)
     done: dict[int, Document] = {}
-    for document, chunks in zip(documents, jobs, strict=True):
-        parts = [(offset, *_results(next(docs))) for offset, _ in chunks]
+    for document, job in zip(documents, jobs, strict=True):
+        parts = [(piece.offset, *_results(next(docs), piece)) for piece in job]
         speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
         done[id(document)] = replace(document, speakers=speakers, attributions=attributions)
     return done
 
 
-def _results(doc: Doc) -> tuple[list[Speaker], list[Attribution]]:
-    return doc._.speakers or [], doc._.attributions or []
+def _parsed(nlp: Language, todo: list[Piece], batch_size: int) -> Iterator[Doc]:
+    """The docs of ``todo``, parsed in batches of at most ``batch_size`` pieces and
+    ``BATCH_CHARS`` characters (a piece longer than that alone)."""
+    batch: list[str] = []
+    size = 0
+    for piece in todo:
+        if batch and (len(batch) >= batch_size or size + len(piece.text) > BATCH_CHARS):
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(piece.text)
+        size += len(piece.text)
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def _results(doc: Doc, piece: Piece) -> tuple[list[Speaker], list[Attribution]]:
+    """A piece's speakers and statements, without those of its context (the piece before
+    has them)."""
+    speakers, attributions = doc._.speakers or [], doc._.attributions or []
+    if not piece.own:
+        return speakers, attributions
+    return spoken(speakers, [a for a in attributions if a.content.start >= piece.own])
 
 
 def extract(

@@ -143,7 +143,7 @@ class Attributions:
             candidates.append((attribution, found))
         doc._.candidates = candidates
         kept = [a for a in attributions if a.confidence >= self.min_confidence]
-        doc._.speakers, doc._.attributions = _spoken(speakers, kept)
+        doc._.speakers, doc._.attributions = spoken(speakers, kept)
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
@@ -156,7 +156,7 @@ class Attributions:
                 yield self._annotate(doc, parts)
 
 
-def _spoken(
+def spoken(
     speakers: list[Speaker], attributions: list[Attribution]
 ) -> tuple[list[Speaker], list[Attribution]]:
     """The speakers of the kept ``attributions``, numbered again ``s1``, ``s2``... in order of
