@@ -13,6 +13,10 @@ class TooLargeError(InputError):
     """An input is larger than the per-document size limit."""
 
 
+class BudgetError(SaidwhatError):
+    """An extraction ran out of the time it was given (the server's per-request budget)."""
+
+
 class ModelError(SaidwhatError):
     """The language model or the shipped weights could not be loaded."""
 

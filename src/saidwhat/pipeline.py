@@ -6,7 +6,8 @@ import hashlib
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import islice
 from multiprocessing.pool import AsyncResult
@@ -118,6 +119,41 @@ def extract(
         document = replace(document, id=id)
     nlp = load_pipeline(model, tagger, min_confidence)
     return _process(nlp, [document], batch_size=1)[0]
+
+
+def extract_document(
+    document: Document,
+    *,
+    model: str = DEFAULT_MODEL,
+    tagger: str = DEFAULT_TAGGER,
+    min_confidence: float | None = None,
+    gate: Callable[[int, int], AbstractContextManager[object]] | None = None,
+    piece_chars: int = CHUNK_CHARS,
+) -> Document:
+    """``document`` extracted piece by piece, each piece parsed inside ``gate(done,
+    total)`` (characters done before it, and of the whole text).
+
+    A server's gate takes turns with other requests between pieces and stops an
+    extraction that ran out of its time (``BudgetError``, raised through). A failure of
+    the extraction itself comes back in ``error``, as from ``extract_many``.
+    """
+    if not document.language:
+        document = replace(document, language=detect_language(document.text))
+    if document.language not in LANGUAGES:
+        return document
+    nlp = load_pipeline(model, tagger, min_confidence)
+    enter = gate or (lambda done, total: nullcontext())
+    parts = []
+    for piece in pieces(document.text, piece_chars):
+        with enter(piece.offset + piece.own, len(document.text)):
+            try:
+                doc = nlp(piece.text)
+            except Exception as exc:  # reported on the document, never raised
+                logger.debug("%s: extraction failed", document.id, exc_info=True)
+                return replace(document, error=f"extraction failed ({type(exc).__name__}: {exc})")
+        parts.append((piece.offset, *_results(doc, piece)))
+    speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
+    return replace(document, speakers=speakers, attributions=attributions)
 
 
 def _run_batch(args: tuple[list[Document], str, str, float | None, int]) -> list[Document]:

@@ -8,6 +8,7 @@ import click
 
 from saidwhat.cli.common import db_option, fail, min_confidence_option, tagger_option
 from saidwhat.errors import SaidwhatError
+from saidwhat.serve.settings import EXTRACT_SECONDS
 from saidwhat.store import SQLiteStore
 
 #: The environment variable that may hold the write token (kept out of the process list).
@@ -25,6 +26,14 @@ TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
 )
 @tagger_option
 @min_confidence_option
+@click.option(
+    "--extract-timeout",
+    type=click.FloatRange(0, 86400, min_open=True),
+    default=EXTRACT_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="Longest time an extraction request may take, waiting included (then 503).",
+)
 def serve(
     db: Path,
     host: str,
@@ -32,6 +41,7 @@ def serve(
     write_token: str | None,
     tagger: str,
     min_confidence: float | None,
+    extract_timeout: float,
 ) -> None:
     """Serve the store: web pages at /, JSON API at /api, its docs at /docs.
 
@@ -51,7 +61,11 @@ def serve(
     except SaidwhatError as exc:
         fail(str(exc))
     settings = ServeSettings(
-        db=db, write_token=write_token, tagger=tagger, min_confidence=min_confidence
+        db=db,
+        write_token=write_token,
+        tagger=tagger,
+        min_confidence=min_confidence,
+        extract_seconds=extract_timeout,
     )
     app = create_app(settings)
     click.echo(f"saidwhat: serving {db} at http://{host}:{port}/", err=True)

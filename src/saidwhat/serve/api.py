@@ -12,7 +12,6 @@ server was started with a write token; it writes through the single writer.
 from __future__ import annotations
 
 import hmac
-import threading
 from functools import partial
 from typing import Annotated, Any
 
@@ -26,8 +25,9 @@ from saidwhat.ingest.dates import iso_date
 from saidwhat.ingest.files import attempt
 from saidwhat.ingest.jsonl import document_from_record
 from saidwhat.model import Document
-from saidwhat.pipeline import extract_many
-from saidwhat.serve.settings import MAX_PAGE_SIZE, MAX_TEXT_CHARS
+from saidwhat.pipeline import extract_document
+from saidwhat.serve.settings import MAX_PAGE_SIZE, MAX_TEXT_CHARS, SERVE_PIECE_CHARS
+from saidwhat.serve.turns import budgeted
 from saidwhat.store import KINDS, QuoteFilter, SQLiteStore
 from saidwhat.store.filters import MAX_QUERY_CHARS
 
@@ -43,10 +43,6 @@ MAX_ID_CHARS = 200
 LATEST = 10
 #: Largest id SQLite stores; a larger one in a path would overflow rather than be missing.
 _MAX_ROWID = 2**63 - 1
-
-#: One extraction at a time: the spaCy pipeline is shared by the worker threads, and
-#: parsing is CPU-bound, so running two at once would not be faster.
-_PIPELINE_LOCK = threading.Lock()
 
 
 class ErrorMessage(BaseModel):
@@ -308,18 +304,26 @@ def _document(given: ExtractRequest) -> Document:
 
 
 @router.post(
-    "/extract", summary="Find who said what in one article", responses=_errors(400, 413, 422, 500)
+    "/extract",
+    summary="Find who said what in one article",
+    responses=_errors(400, 413, 422, 500, 503),
 )
 def extract(request: Request, body: ExtractRequest) -> dict[str, Any]:
     """The record of ``saidwhat extract`` (nothing is stored): id, metadata, text_sha256,
     ``text`` (when derived from HTML: the offsets point into it), ``speakers`` and
-    ``attributions``, found with the server's tagger (``saidwhat serve --tagger``)."""
+    ``attributions``, found with the server's tagger (``saidwhat serve --tagger``).
+
+    Requests take turns a piece of text at a time; one that runs out of the server's
+    time budget (``saidwhat serve --extract-timeout``) is answered 503, saying so."""
     document = _document(body)
-    with _PIPELINE_LOCK:
-        settings = request.app.state.settings
-        (done,) = extract_many(
-            [document], tagger=settings.tagger, min_confidence=settings.min_confidence
-        )
+    settings = request.app.state.settings
+    done = extract_document(
+        document,
+        tagger=settings.tagger,
+        min_confidence=settings.min_confidence,
+        gate=budgeted(request.app.state.turns, settings.extract_seconds),
+        piece_chars=SERVE_PIECE_CHARS,
+    )
     if done.error:
         raise HTTPException(500, done.error)
     return done.to_dict()
@@ -379,7 +383,8 @@ def add_articles(request: Request, response: Response, body: ArticlesRequest) ->
         if outcome == STORED:
             stored.append(key)
 
-    with request.app.state.stores.writer() as (store, linker), _PIPELINE_LOCK:
+    turns = request.app.state.turns.turn()
+    with request.app.state.stores.writer() as (store, linker), turns:
         summary = ingest_documents(
             items,
             store,

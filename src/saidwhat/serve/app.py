@@ -20,6 +20,7 @@ from swagger_ui_bundle import swagger_ui_path
 from saidwhat.serve import errors
 from saidwhat.serve.settings import ServeSettings
 from saidwhat.serve.stores import StoreAccess
+from saidwhat.serve.turns import TurnLock
 
 STATIC = Path(__file__).parent / "static"
 
@@ -47,6 +48,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.openapi_version = "3.0.3"
     app.state.settings = settings
     app.state.stores = stores
+    app.state.turns = TurnLock()  # extraction, one piece of text at a time
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from saidwhat.errors import (
+    BudgetError,
     InputError,
     ModelError,
     NotFoundError,
@@ -31,6 +32,7 @@ STATUS = (
     (NotFoundError, 404),
     (StoreError, 503),
     (ModelError, 503),
+    (BudgetError, 503),
 )
 #: Sent with every response (``app.py`` adds them; 500s get them here).
 SECURITY_HEADERS = {

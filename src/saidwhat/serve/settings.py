@@ -12,6 +12,11 @@ MAX_BODY_BYTES = 2_000_000
 #: Longest article text the API extracts in one request (about 15,000 words): extraction
 #: holds a CPU for about a second per 15,000 characters, and requests wait their turn.
 MAX_TEXT_CHARS = 100_000
+#: Seconds an extraction request may take, waiting for its turns included.
+EXTRACT_SECONDS = 60.0
+#: Characters of a piece the server extracts at once: a short request waits at most for
+#: one piece of a long one (about a second with the accurate tagger on one core).
+SERVE_PIECE_CHARS = 5_000
 #: Largest page of results an API client may ask for.
 MAX_PAGE_SIZE = 200
 
@@ -27,9 +32,13 @@ class ServeSettings:
     tagger: str = DEFAULT_TAGGER
     #: Statements less likely than this to be right are not extracted (None: the default).
     min_confidence: float | None = None
+    #: Seconds an extraction request may take (``saidwhat serve --extract-timeout``).
+    extract_seconds: float = EXTRACT_SECONDS
 
     def __post_init__(self) -> None:
         if self.tagger not in TAGGER_NAMES:
             raise ValueError(f"unknown tagger {self.tagger!r}: use {' or '.join(TAGGER_NAMES)}")
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence {self.min_confidence} is not between 0 and 1")
+        if not 0 < self.extract_seconds <= 24 * 3600:
+            raise ValueError(f"extract_seconds {self.extract_seconds} is not in (0, 86400]")
