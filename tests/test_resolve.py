@@ -383,6 +383,29 @@ def test_the_same_state_body_of_two_countries_is_two_speakers(nlp):
 
 
 @model
+def test_a_name_after_a_title_ends_the_source_but_not_an_aides(nlp):
+    t = (
+        "Gauteng Cogta MEC Jacob Mamabolo visited the flooded areas on Monday. "
+        "Finance Minister Joe Smith presented the budget.\n\n"
+        "MEC Mamabolo urged residents to stay away from rivers. "
+        "Democratic Party for the People leader Yuichiro Tamaki urged the government to act. "
+        "A spokesman for Minister Joe Smith said the budget was fair."
+    )
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "residents to stay away", "MEC Mamabolo"),
+            said(
+                t, "the government to act", "Democratic Party for the People leader Yuichiro Tamaki"
+            ),
+            said(t, "the budget was fair", "A spokesman for Minister Joe Smith"),
+        ],
+    )
+    assert names(attributions) == ["Jacob Mamabolo", "Yuichiro Tamaki", None]
+
+
+@model
 def test_roles_from_appositions_premodifiers_and_party(nlp):
     t = (
         "Jian Badrakhan, vice chairman of the Kurdish council, said the vote would go ahead. "

@@ -405,6 +405,11 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
     known = {name_words(doc[r.start : r.end].text)[-1] for r in raws if r.type == "PERSON"}
     for raw in raws:
         token = doc[raw.start]
+        if raw.type != "PERSON" and raw.end - raw.start == 2 and _acronym(token):
+            last = doc[raw.start + 1]
+            if last.lower_ in known and last.is_title:
+                raw.start += 1  # "MEC Mamabolo", "MP Okafor": a title in capitals, a surname
+                token = last
         alone = raw.type != "PERSON" and raw.end - raw.start == 1
         if alone and token.lower_ in known and token.is_title:
             raw.type = "PERSON"  # whatever its tag: "Trump" is often a NOUN or VERB here
@@ -422,6 +427,11 @@ def _qualify(doc: Doc, raws: list[_Raw]) -> None:
         gap = doc[before.end : raw.start]
         if not len(gap) or (len(gap) == 1 and gap[0].tag_ == "POS"):
             raw.qualifier = before.start
+
+
+def _acronym(token: Token) -> bool:
+    """A word in capitals that may be a title before a name ("MEC", "MP", "CEO")."""
+    return token.is_upper and token.is_alpha and 2 <= len(token) <= 5
 
 
 def _raw_mentions(doc: Doc) -> list[_Raw]:

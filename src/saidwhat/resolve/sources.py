@@ -287,6 +287,8 @@ class SourceResolver:
         """The entity named at the head of the source, in apposition to it, or after its title
         ("Speaker of the House Rep. Paul Ryan")."""
         index = self.ctx.index
+        if (titled := self._titled_at_end(span)) is not None:
+            return self._namesake(titled, previous)
         mention = index.at(root.i)
         if mention is not None and index.entities[mention.entity].type != "NORP":
             named = self._namesake(mention, previous)
@@ -303,6 +305,28 @@ class SourceResolver:
                 if index.entities[mention.entity].type == "PERSON":
                     return index.entities[mention.entity]
         return self._apposed(span, root)
+
+    def _titled_at_end(self, span: Span) -> Mention | None:
+        """A person's name ending the source after a title ("Democratic Party for the People
+        leader Yuichiro Tamaki"): the person, whatever the parse made the head."""
+        mentions = self.ctx.index.between(span.start, span.end)
+        if not mentions:
+            return None
+        last = mentions[-1]
+        doc = self.ctx.doc
+        if self.ctx.index.entities[last.entity].type != "PERSON" or last.start <= span.start:
+            return None
+        if not all(t.is_punct or t.is_space for t in doc[last.end : span.end]):
+            return None
+        before = doc[last.start - 1]
+        if not (is_title(before) or norm_word(before.text) in ROLE_WORDS):
+            return None
+        # Not someone else's aide: "a spokesman for Minister Joe Smith", "the wife of President
+        # Obama" (the words before the title run end at a preposition).
+        i = before.i
+        while i > span.start and (doc[i].pos_ == "PROPN" or is_title(doc[i])):
+            i -= 1
+        return None if doc[i].pos_ == "ADP" or doc[i].tag_ == "POS" else last
 
     def _comma_person(self, span: Span, mention: Mention) -> Entity | None:
         """A person named right after ``mention`` and a comma inside the source: the title
