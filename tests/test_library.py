@@ -158,6 +158,18 @@ def test_a_surname_in_a_later_piece_is_the_full_name_of_an_earlier_one() -> None
     )
     assert [(s.id, s.name) for s in speakers] == [("s1", "Amara Okafor"), ("s2", "Hale")]
     assert [a.speaker.id for a in attributions if a.speaker] == ["s1", "s1", "s2"]
+    # The surname first, the full name in a later piece: one speaker by the full name.
+    speakers, attributions = chunks.join_results(
+        [
+            (0, [Speaker("s1", "Okafor", "PERSON")], [said(0, "s1", "Okafor")]),
+            (100, first, [said(0, "s1", "Amara Okafor")]),
+        ]
+    )
+    assert [(s.id, s.name) for s in speakers] == [("s1", "Amara Okafor")]
+    assert [(a.speaker.id, a.speaker.name) for a in attributions if a.speaker] == [
+        ("s1", "Amara Okafor"),
+        ("s1", "Amara Okafor"),
+    ]
 
 
 def test_extract_many_reads_its_input_a_few_batches_ahead() -> None:

@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 
 from saidwhat.model import Attribution, EntityRef, Speaker
 
-#: Characters per piece: a long news article is one piece; peak memory stays near the
-#: model's own (about 1 GB for the accurate tagger) whatever the text's length.
-CHUNK_CHARS = 20_000
+#: Characters per piece: a long-form article (8,000 words) is one piece; peak memory stays
+#: near the model's own (about 1 GB with the accurate tagger) whatever the text's length.
+CHUNK_CHARS = 50_000
 #: Characters of the text before a piece read with it, for its names and pronouns.
 CONTEXT_CHARS = 2_000
 #: Marks a paragraph that continues a quotation opens with.
@@ -93,11 +93,14 @@ def pieces(text: str, size: int = CHUNK_CHARS, context: int = CONTEXT_CHARS) -> 
     return found
 
 
-def _shift_attribution(a: Attribution, offset: int, ids: dict[str, str]) -> Attribution:
+def _shift_attribution(
+    a: Attribution, offset: int, ids: dict[str, str], names: dict[str, str]
+) -> Attribution:
     def ref(entity: EntityRef | None) -> EntityRef | None:
         if entity is None or entity.id is None:
             return entity
-        return replace(entity, id=ids[entity.id])
+        new = ids[entity.id]
+        return replace(entity, id=new, name=names[new])
 
     return replace(
         a,
@@ -109,33 +112,50 @@ def _shift_attribution(a: Attribution, offset: int, ids: dict[str, str]) -> Attr
     )
 
 
+Key = tuple[str, str]  # a speaker's name and type
+
+
+def _surname_aliases(keys: Sequence[Key]) -> dict[Key, Key]:
+    """A person named by one word -> the one person of several words whose name ends with
+    it ("Okafor" -> "Amara Okafor"), whichever chunk named either first."""
+    full: dict[str, list[Key]] = {}
+    for name, type_ in keys:
+        if type_ == "PERSON" and " " in name:
+            full.setdefault(name.rsplit(" ", 1)[-1].lower(), []).append((name, type_))
+    aliases = {}
+    for name, type_ in keys:
+        if type_ == "PERSON" and " " not in name and len(found := full.get(name.lower(), [])) == 1:
+            aliases[name, type_] = found[0]
+    return aliases
+
+
 def join_results(
     parts: Sequence[tuple[int, list[Speaker], list[Attribution]]],
 ) -> tuple[list[Speaker], list[Attribution]]:
     """Speakers and attributions of a whole text from those of its chunks.
 
-    A speaker with the same name and type in several chunks becomes one; a person named
-    by one word in a later chunk is the one person of an earlier chunk whose full name
-    ends with it ("Okafor" after "Amara Okafor").
+    A speaker with the same name and type in several chunks becomes one, and so does a
+    person named by one word with the one person whose full name ends with it ("Okafor"
+    and "Amara Okafor"). Speakers are numbered in order of appearance.
     """
-    speakers: dict[tuple[str, str], Speaker] = {}
-    surnames: dict[str, list[tuple[str, str]]] = {}
+    seen: dict[Key, None] = {}
+    for _, chunk_speakers, _ in parts:
+        seen.update(((s.name, s.type), None) for s in chunk_speakers)
+    aliases = _surname_aliases(list(seen))
+    speakers: dict[Key, Speaker] = {}
     attributions: list[Attribution] = []
     for offset, chunk_speakers, chunk_attributions in parts:
         ids = {}
         for speaker in chunk_speakers:
-            key = (speaker.name, speaker.type)
-            if key not in speakers and speaker.type == "PERSON" and " " not in speaker.name:
-                full = surnames.get(speaker.name.lower(), [])
-                key = full[0] if len(full) == 1 else key
+            key = aliases.get((speaker.name, speaker.type), (speaker.name, speaker.type))
             if key not in speakers:
-                speakers[key] = Speaker(f"s{len(speakers) + 1}", speaker.name, speaker.type)
-                if speaker.type == "PERSON" and " " in speaker.name:
-                    surname = speaker.name.rsplit(" ", 1)[-1].lower()
-                    surnames.setdefault(surname, []).append(key)
+                speakers[key] = Speaker(f"s{len(speakers) + 1}", *key)
             merged = speakers[key]
             merged.roles.extend(r for r in speaker.roles if r not in merged.roles)
             merged.mentions.extend(m.shifted(offset) for m in speaker.mentions)
             ids[speaker.id] = merged.id
-        attributions.extend(_shift_attribution(a, offset, ids) for a in chunk_attributions)
+        names = {s.id: s.name for s in speakers.values()}
+        attributions.extend(_shift_attribution(a, offset, ids, names) for a in chunk_attributions)
+    for speaker in speakers.values():
+        speaker.mentions.sort(key=lambda m: m.start)
     return list(speakers.values()), attributions
