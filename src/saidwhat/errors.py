@@ -13,6 +13,15 @@ class TooLargeError(InputError):
     """An input is larger than the per-document size limit."""
 
 
+class FileTooLargeError(InputError):
+    """A file's content (decompressed) is larger than the per-file limit; the articles
+    before the limit were read."""
+
+
+class TooManyArticlesError(InputError):
+    """A file holds more articles than the per-file limit; the first ones were read."""
+
+
 class ModelError(SaidwhatError):
     """The language model or the shipped weights could not be loaded."""
 

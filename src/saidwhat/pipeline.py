@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 from collections import deque
@@ -17,6 +16,7 @@ from spacy.tokens import Doc
 from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.chunks import CHUNK_CHARS, join_results, split_text
 from saidwhat.ingest.language import detect_language
+from saidwhat.ingest.normalise import normalised
 from saidwhat.model import Attribution, Document, Speaker
 from saidwhat.parse import DEFAULT_MODEL, load_pipeline
 
@@ -27,10 +27,12 @@ LANGUAGES = frozenset({"en"})
 
 
 def _as_document(item: str | Document) -> Document:
+    """``item`` as a ``Document`` whose strings UTF-8 can encode (see ``ingest.normalise``)."""
     if isinstance(item, Document):
-        return item
-    digest = hashlib.sha256(item.encode("utf-8")).hexdigest()[:16]
-    return Document(id=digest, text=item)
+        return normalised(item)
+    document = normalised(Document(id="", text=item))
+    document.id = document.text_sha256[:16]
+    return document
 
 
 def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[Document]:
@@ -92,7 +94,7 @@ def extract(
     """
     document = _as_document(text)
     if id is not None:
-        document = replace(document, id=id)
+        document = normalised(replace(document, id=id))
     nlp = load_pipeline(model, tagger, min_confidence)
     return _process(nlp, [document], batch_size=1)[0]
 
