@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from saidwhat.attribute import DEFAULT_TAGGER
-from saidwhat.ingest import DEFAULT_MAX_BYTES, InputFailure, iter_articles
+from saidwhat.ingest import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_FILE_ARTICLES,
+    DEFAULT_MAX_FILE_BYTES,
+    InputFailure,
+    iter_articles,
+    normalised,
+)
 from saidwhat.link import text_key
 from saidwhat.link.linker import CorpusLinker
 from saidwhat.model import Document
@@ -45,6 +52,8 @@ class IngestSummary:
     not_attributed: Counter[str] = field(default_factory=Counter)
     #: ``(location, reason)`` of every input that could not be read.
     failures: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(location, note)`` of every change made to an input while reading it (``Document.notes``).
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -67,17 +76,25 @@ def ingest(
     *,
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_file_articles: int = DEFAULT_MAX_FILE_ARTICLES,
     tagger: str = DEFAULT_TAGGER,
     min_confidence: float | None = None,
     on_article: Callable[[str, str], None] | None = None,
 ) -> IngestSummary:
     """Add the articles of ``paths`` to ``store`` (``tagger``: "accurate" or "fast";
     statements below ``min_confidence`` are not stored, None: the default threshold).
+    The limits are ``iter_articles``'s.
 
     ``on_article(outcome, key)`` hears each outcome (``STORED`` with the new article's
     id; ``DUPLICATE`` or ``FAILED`` with the input's id or location).
     """
-    items = iter_articles(paths, max_bytes=max_bytes)
+    items = iter_articles(
+        paths,
+        max_bytes=max_bytes,
+        max_file_bytes=max_file_bytes,
+        max_file_articles=max_file_articles,
+    )
     return ingest_documents(
         items,
         store,
@@ -113,7 +130,10 @@ def ingest_documents(
                 reason = item.message.removeprefix(f"{item.path}: ")
                 summary.failures.append((item.path, reason))
                 report(FAILED, item.path)
-            elif store.has_article(url=item.url, text_key=text_key(item.text)):
+                continue
+            item = normalised(item)  # a no-op for the readers' articles, which already are
+            summary.notes.extend((item.path or item.id, note) for note in item.notes)
+            if store.has_article(url=item.url, text_key=text_key(item.text)):
                 summary.duplicates += 1
                 report(DUPLICATE, item.id)
             else:

@@ -17,6 +17,15 @@ class BudgetError(SaidwhatError):
     """An extraction ran out of the time it was given (the server's per-request budget)."""
 
 
+class FileTooLargeError(InputError):
+    """A file's content (decompressed) is larger than the per-file limit; the articles
+    before the limit were read."""
+
+
+class TooManyArticlesError(InputError):
+    """A file holds more articles than the per-file limit; the first ones were read."""
+
+
 class ModelError(SaidwhatError):
     """The language model or the shipped weights could not be loaded."""
 

@@ -126,13 +126,17 @@ class Document:
     derived_text: bool = False
     #: Why extraction failed on this document (then it has no statements); None when it ran.
     error: str | None = None
+    #: What was changed while reading it, so nothing given is lost silently (e.g. characters
+    #: UTF-8 cannot encode, replaced with U+FFFD).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def text_sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def to_dict(self, *, include_text: bool | None = None) -> dict[str, Any]:
-        """The JSON record of ``saidwhat extract``; ``text`` is included for derived text."""
+        """The JSON record of ``saidwhat extract``; ``text`` is included for derived text,
+        ``notes`` when there are any."""
         record: dict[str, Any] = {
             "id": self.id,
             "path": self.path,
@@ -148,6 +152,8 @@ class Document:
             record["text"] = self.text
         record["speakers"] = [s.to_dict() for s in self.speakers]
         record["attributions"] = [a.to_dict() for a in self.attributions]
+        if self.notes:
+            record["notes"] = list(self.notes)
         return record
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 from collections import deque
@@ -19,6 +18,7 @@ from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.attribute.component import spoken
 from saidwhat.chunks import CHUNK_CHARS, Piece, join_results, pieces
 from saidwhat.ingest.language import detect_language
+from saidwhat.ingest.normalise import normalised
 from saidwhat.model import Attribution, Document, Speaker
 from saidwhat.parse import DEFAULT_MODEL, load_pipeline
 
@@ -32,10 +32,12 @@ BATCH_CHARS = 100_000
 
 
 def _as_document(item: str | Document) -> Document:
+    """``item`` as a ``Document`` whose strings UTF-8 can encode (see ``ingest.normalise``)."""
     if isinstance(item, Document):
-        return item
-    digest = hashlib.sha256(item.encode("utf-8")).hexdigest()[:16]
-    return Document(id=digest, text=item)
+        return normalised(item)
+    document = normalised(Document(id="", text=item))
+    document.id = document.text_sha256[:16]
+    return document
 
 
 def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[Document]:
@@ -116,7 +118,7 @@ def extract(
     """
     document = _as_document(text)
     if id is not None:
-        document = replace(document, id=id)
+        document = normalised(replace(document, id=id))
     nlp = load_pipeline(model, tagger, min_confidence)
     return _process(nlp, [document], batch_size=1)[0]
 
@@ -137,6 +139,7 @@ def extract_document(
     extraction that ran out of its time (``BudgetError``, raised through). A failure of
     the extraction itself comes back in ``error``, as from ``extract_many``.
     """
+    document = normalised(document)
     if not document.language:
         document = replace(document, language=detect_language(document.text))
     if document.language not in LANGUAGES:

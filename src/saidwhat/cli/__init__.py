@@ -11,23 +11,33 @@ import json
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from saidwhat.cli import corpus, serve
 from saidwhat.cli.common import (
+    MAX_JOBS,
+    MAX_LIMIT,
     configure_logging,
     fail,
     max_bytes_option,
+    max_file_articles_option,
+    max_file_bytes_option,
     min_confidence_option,
     quiet_broken_pipe,
     row,
     tagger_option,
 )
-from saidwhat.errors import SaidwhatError, TooLargeError
+from saidwhat.errors import (
+    FileTooLargeError,
+    SaidwhatError,
+    TooLargeError,
+    TooManyArticlesError,
+)
 from saidwhat.evaluate import evaluate_polnear, evaluate_realnews
-from saidwhat.ingest import STDIN, STDIN_LABEL, InputFailure, iter_inputs
+from saidwhat.ingest import STDIN, STDIN_LABEL, InputFailure, iter_inputs, normalised
 from saidwhat.model import Attribution, Document
 from saidwhat.pipeline import LANGUAGES, extract_many
 
@@ -38,7 +48,7 @@ _MIN_CONTENT_WIDTH = 20
 
 _n_process = click.option(
     "--n-process",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_JOBS),
     default=1,
     show_default=True,
     help="Worker processes for parsing.",
@@ -63,6 +73,8 @@ def main(verbose: int) -> None:
 )
 @click.option("--id", "doc_id", help="Id of the document (only with a single file or -).")
 @max_bytes_option
+@max_file_bytes_option
+@max_file_articles_option
 @_n_process
 @tagger_option
 @min_confidence_option
@@ -71,6 +83,8 @@ def extract(
     format_: str | None,
     doc_id: str | None,
     max_bytes: int,
+    max_file_bytes: int,
+    max_file_articles: int,
     n_process: int,
     tagger: str,
     min_confidence: float | None,
@@ -91,7 +105,13 @@ def extract(
     write = _WRITERS[format_ or ("table" if sys.stdout.isatty() else "jsonl")]
 
     failures: list[str] = []
-    inputs = iter_inputs(paths, max_bytes=max_bytes, stdin=stdin)
+    inputs = iter_inputs(
+        paths,
+        max_bytes=max_bytes,
+        max_file_bytes=max_file_bytes,
+        max_file_articles=max_file_articles,
+        stdin=stdin,
+    )
     documents = _readable(inputs, failures, doc_id)
     try:
         extracted = extract_many(
@@ -112,7 +132,9 @@ def eval_() -> None:
 
 @eval_.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--limit", type=click.IntRange(min=1), help="Evaluate only the first N articles.")
+@click.option(
+    "--limit", type=click.IntRange(1, MAX_LIMIT), help="Evaluate only the first N articles."
+)
 @click.option(
     "--format",
     "format_",
@@ -218,17 +240,34 @@ def realnews(
 def _readable(
     inputs: Iterable[Document | InputFailure], failures: list[str], doc_id: str | None
 ) -> Iterator[Document]:
-    """The documents of ``inputs``; each failure is reported on stderr and kept in ``failures``."""
+    """The documents of ``inputs``; each failure is reported on stderr and kept in ``failures``,
+    each note (a change made while reading) is a warning on stderr."""
     for item in inputs:
         if isinstance(item, InputFailure):
-            too_large = isinstance(item.error, TooLargeError)
-            hint = " (raise the limit with --max-bytes)" if too_large else ""
-            click.echo(f"saidwhat: error: {item.message}, skipped{hint}", err=True)
+            click.echo(f"saidwhat: error: {item.message}, skipped{_hint(item.error)}", err=True)
             failures.append(item.message)
             continue
         if doc_id is not None:
-            item.id = doc_id
+            item = normalised(replace(item, id=doc_id))
+        for note in item.notes:
+            click.echo(f"saidwhat: warning: {item.path or item.id}: {note}", err=True)
         yield item
+
+
+#: The option that raises the limit an error is about.
+_LIMIT_OPTIONS = (
+    (TooLargeError, "--max-bytes"),
+    (FileTooLargeError, "--max-file-bytes"),
+    (TooManyArticlesError, "--max-file-articles"),
+)
+
+
+def _hint(error: Exception) -> str:
+    """How to get past a limit, for the errors that are one: " (raise it with --max-bytes)"."""
+    for cls, option in _LIMIT_OPTIONS:
+        if isinstance(error, cls):
+            return f" (raise the limit with {option})"
+    return ""
 
 
 def _extracted(documents: Iterable[Document], failures: list[str]) -> Iterator[Document]:

@@ -12,7 +12,15 @@ from typing import NoReturn
 import click
 
 from saidwhat.attribute import DEFAULT_TAGGER, TAGGER_NAMES
-from saidwhat.ingest import DEFAULT_MAX_BYTES
+from saidwhat.ingest import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_FILE_ARTICLES,
+    DEFAULT_MAX_FILE_BYTES,
+    MAX_MAX_BYTES,
+    MAX_MAX_FILE_ARTICLES,
+    MAX_MAX_FILE_BYTES,
+    format_size,
+)
 from saidwhat.store import DEFAULT_DB
 
 #: Libraries whose log messages are noise for a user (each failure is reported once,
@@ -21,7 +29,8 @@ CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_norm
 
 
 class ByteSize(click.ParamType):
-    """A size in bytes: ``5000000``, ``500KB``, ``20MB``, ``1.5GB`` or binary ``20MiB``."""
+    """A size in bytes: ``5000000``, ``500KB``, ``20MB``, ``1.5GB`` or binary ``20MiB``,
+    from 1 byte to ``maximum``."""
 
     name = "size"
     _UNITS = {
@@ -35,16 +44,27 @@ class ByteSize(click.ParamType):
         "gib": 2**30,
     }
 
+    def __init__(self, maximum: int = MAX_MAX_BYTES) -> None:
+        self.maximum = maximum
+
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> int:
         if isinstance(value, int):
-            return value
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", str(value), re.IGNORECASE)
-        factor = self._UNITS.get(match.group(2).lower()) if match else None
-        if match is None or factor is None or float(match.group(1)) * factor < 1:
-            self.fail(f"{value!r} is not a size such as 500KB, 20MB or 5000000", param, ctx)
-        return int(float(match.group(1)) * factor)
+            size: float = value
+        else:
+            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", str(value), re.I)
+            factor = self._UNITS.get(match.group(2).lower()) if match else None
+            if match is None or factor is None:
+                self.fail(f"{value!r} is not a size such as 500KB, 20MB or 5000000", param, ctx)
+            size = float(match.group(1)) * factor  # inf for a number too long for a float
+        if size < 1:
+            self.fail(f"{value!r} is less than 1 byte", param, ctx)
+        if size > self.maximum:
+            self.fail(
+                f"{value!r} is more than the maximum, {format_size(self.maximum)}", param, ctx
+            )
+        return int(size)
 
 
 #: ``--db``: the store a command reads or writes.
@@ -61,9 +81,30 @@ max_bytes_option = click.option(
     "--max-bytes",
     type=ByteSize(),
     default=DEFAULT_MAX_BYTES,
-    show_default="5MB",
-    help="Per-article size limit, e.g. 500KB or 20MB; larger inputs are skipped.",
+    show_default=format_size(DEFAULT_MAX_BYTES).replace(" ", ""),
+    help="Per-article size limit, e.g. 500KB or 20MB (at most "
+    f"{format_size(MAX_MAX_BYTES)}); larger inputs are skipped.",
 )
+#: ``--max-file-bytes`` and ``--max-file-articles``: the per-file limits of containers.
+max_file_bytes_option = click.option(
+    "--max-file-bytes",
+    type=ByteSize(MAX_MAX_FILE_BYTES),
+    default=DEFAULT_MAX_FILE_BYTES,
+    show_default=format_size(DEFAULT_MAX_FILE_BYTES).replace(" ", ""),
+    help="Per-file limit of a JSONL, WARC or feed file's content once decompressed; a "
+    "file is read up to it, and the rest is reported skipped.",
+)
+max_file_articles_option = click.option(
+    "--max-file-articles",
+    type=click.IntRange(1, MAX_MAX_FILE_ARTICLES),
+    default=DEFAULT_MAX_FILE_ARTICLES,
+    show_default=True,
+    help="Per-file limit of articles (lines, records, items) in a JSONL, WARC or feed "
+    "file; the rest is reported skipped.",
+)
+#: The most results a command lists, and the most worker processes it starts.
+MAX_LIMIT = 1_000_000
+MAX_JOBS = 256
 
 
 def row(cells: list[str], widths: list[int]) -> str:

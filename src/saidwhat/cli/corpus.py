@@ -15,9 +15,13 @@ import click
 from tqdm import tqdm
 
 from saidwhat.cli.common import (
+    MAX_JOBS,
+    MAX_LIMIT,
     db_option,
     fail,
     max_bytes_option,
+    max_file_articles_option,
+    max_file_bytes_option,
     min_confidence_option,
     quiet_broken_pipe,
     row,
@@ -32,7 +36,11 @@ from saidwhat.store import KINDS, QuoteFilter, SQLiteStore
 from saidwhat.store.export import FORMATS, write_csv, write_jsonl, write_parquet
 
 _limit = click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N results."
+    "--limit",
+    type=click.IntRange(1, MAX_LIMIT),
+    default=20,
+    show_default=True,
+    help="At most N results.",
 )
 
 
@@ -69,12 +77,14 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
 @db_option
 @click.option(
     "--jobs",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_JOBS),
     default=1,
     show_default=True,
     help="Worker processes for parsing (one process writes).",
 )
 @max_bytes_option
+@max_file_bytes_option
+@max_file_articles_option
 @tagger_option
 @min_confidence_option
 @click.option(
@@ -87,6 +97,8 @@ def ingest_command(
     db: Path,
     jobs: int,
     max_bytes: int,
+    max_file_bytes: int,
+    max_file_articles: int,
     tagger: str,
     min_confidence: float | None,
     failures: Path | None,
@@ -101,7 +113,13 @@ def ingest_command(
         fail(f"no such file, directory or matching files: {', '.join(paths)}")
     with _store(db, readonly=False) as store:
         interactive = sys.stderr.isatty()
-        total = count_articles(paths) if interactive else None
+        total = (
+            count_articles(
+                paths, max_file_bytes=max_file_bytes, max_file_articles=max_file_articles
+            )
+            if interactive
+            else None
+        )
         with tqdm(total=total, unit="doc", disable=not interactive, dynamic_ncols=True) as bar:
             errors = 0
 
@@ -116,10 +134,14 @@ def ingest_command(
                 store,
                 jobs=jobs,
                 max_bytes=max_bytes,
+                max_file_bytes=max_file_bytes,
+                max_file_articles=max_file_articles,
                 tagger=tagger,
                 min_confidence=min_confidence,
                 on_article=progress,
             )
+    for where, note in summary.notes:
+        click.echo(f"saidwhat: warning: {where}: {note}", err=True)
     click.echo(_summary_line(summary), err=True)
     if summary.failures:
         try:

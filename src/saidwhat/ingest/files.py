@@ -17,10 +17,22 @@ from urllib.parse import urlsplit
 from saidwhat.errors import InputError, TooLargeError
 from saidwhat.ingest.decode import declared_charset, decode_bytes, looks_like_html
 from saidwhat.ingest.html import html_to_document
+from saidwhat.ingest.normalise import normalised
 from saidwhat.model import Document
 
 #: The per-document size limit, in bytes of input (5 MB).
 DEFAULT_MAX_BYTES = 5_000_000
+#: The per-file limits of a container (JSONL, WARC, feed), gzipped or not: its content in
+#: bytes once decompressed, and its articles (read or failed). A gzip of one-letter JSONL
+#: lines expands a thousandfold: 87 KB held 4.3 million "articles". A CC-NEWS WARC (about
+#: 1 GB gzipped) holds some 40,000 pages in about 5 GB, well under both.
+DEFAULT_MAX_FILE_BYTES = 10_000_000_000
+DEFAULT_MAX_FILE_ARTICLES = 100_000
+#: The largest value each limit may be set to: far above any real input, and small enough
+#: for the readers' C calls (``readline(n)`` overflows past 2**63).
+MAX_MAX_BYTES = 1_000_000_000
+MAX_MAX_FILE_BYTES = 10**15
+MAX_MAX_FILE_ARTICLES = 10**9
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 #: The path that means standard input, and how errors name it.
@@ -43,6 +55,27 @@ class InputFailure:
     def of(cls, label: str, error: InputError) -> InputFailure:
         """The failure of input ``label``; the error's message is made to start with the label."""
         return cls(label, labelled(label, error))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadLimits:
+    """How much the readers take: bytes per article (record, line), and per container file
+    its bytes once decompressed and its articles. Raises ``ValueError`` for a limit out of
+    range (below 1, or above its ``MAX_MAX_...``)."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_file_articles: int = DEFAULT_MAX_FILE_ARTICLES
+
+    def __post_init__(self) -> None:
+        for name, maximum in (
+            ("max_bytes", MAX_MAX_BYTES),
+            ("max_file_bytes", MAX_MAX_FILE_BYTES),
+            ("max_file_articles", MAX_MAX_FILE_ARTICLES),
+        ):
+            value = getattr(self, name)
+            if not 1 <= value <= maximum:
+                raise ValueError(f"{name} is {value}, not between 1 and {maximum}")
 
 
 def labelled(label: str, error: InputError) -> InputError:
@@ -118,9 +151,10 @@ def format_size(n: int) -> str:
 
 
 def attempt(label: str, read: Callable[[], Document]) -> Document | InputFailure:
-    """``read()``, or the failure of the input ``label`` when it raises ``InputError``."""
+    """``read()``, ``normalised``, or the failure of the input ``label`` when it raises
+    ``InputError``. Every reader's article comes through here."""
     try:
-        return read()
+        return normalised(read())
     except InputError as exc:
         return InputFailure.of(label, exc)
 
@@ -151,6 +185,18 @@ def html_hint(name: str) -> bool | None:
 def non_blank(value: object) -> str | None:
     """``value`` stripped, if it is a string with something in it; else None."""
     return value.strip() or None if isinstance(value, str) else None
+
+
+def checked_url(value: object, name: str) -> str | None:
+    """``value`` stripped if it is a URL (None if it is not a non-blank string); raises
+    ``InputError`` naming the field ``name`` for one that cannot be parsed (``http://[::1``)."""
+    url = non_blank(value)
+    try:
+        urlsplit(url or "")
+    except ValueError as exc:
+        shown = url if url is None or len(url) <= 80 else url[:79] + "…"
+        raise InputError(f"{name} {shown!r} is not a valid URL ({exc})") from None
+    return url
 
 
 def site_of(url: str | None) -> str | None:

@@ -20,7 +20,6 @@ import codecs
 import glob
 import gzip
 import io
-import json
 import os
 import re
 import sys
@@ -31,24 +30,29 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from saidwhat.errors import InputError
+from saidwhat.errors import FileTooLargeError, InputError, TooManyArticlesError
 from saidwhat.ingest.feeds import count_feed, iter_feed
 from saidwhat.ingest.files import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_FILE_ARTICLES,
+    DEFAULT_MAX_FILE_BYTES,
     HTML_SUFFIXES,
+    MAX_MAX_FILE_BYTES,
     STDIN,
     STDIN_LABEL,
     TEXT_SUFFIXES,
     InputFailure,
+    ReadLimits,
     attempt,
     document_from_bytes,
+    format_size,
     html_hint,
     os_error_reason,
     read_at_most,
     read_path,
     read_stream,
 )
-from saidwhat.ingest.jsonl import count_jsonl, iter_jsonl
+from saidwhat.ingest.jsonl import count_jsonl, iter_jsonl, parse_line
 from saidwhat.ingest.warc import count_warc, iter_warc
 from saidwhat.model import Document
 
@@ -82,38 +86,59 @@ _FEED_START = re.compile(
 )
 
 
+class _OverFileLimit(Exception):
+    """More content than the per-file limit (not an ``InputError``: a reader would take it for
+    one record's error and read on)."""
+
+
 class _DamagedGzip(Exception):
     """Gzip data that breaks off or is corrupt (not EOFError, which warcio swallows)."""
 
 
 def iter_articles(
-    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_file_articles: int = DEFAULT_MAX_FILE_ARTICLES,
 ) -> Iterator[Item]:
     """Each article of ``paths`` as a ``Document``, or an ``InputFailure`` saying why not.
 
     ``paths`` are files, directories and glob patterns (see the module docstring for
-    the kinds of file). ``max_bytes`` limits each article, record or line, not a
-    container file. Ids are the file name without extension for a file holding one
-    article, ``<stem>-<n>`` for the n-th record, line or item of a container (or the
-    JSONL record's own ``id``); ``path`` says where the article came from.
+    the kinds of file). ``max_bytes`` limits each article, record or line;
+    ``max_file_bytes`` (decompressed) and ``max_file_articles`` each container file,
+    which is read up to its limit and then ends with a failure saying so
+    (``FileTooLargeError``, ``TooManyArticlesError``). Ids are the file name without
+    extension for a file holding one article, ``<stem>-<n>`` for the n-th record, line
+    or item of a container (or the JSONL record's own ``id``); ``path`` says where the
+    article came from. Raises ``ValueError`` for a limit out of range (``ReadLimits``).
     """
+    limits = ReadLimits(
+        max_bytes=max_bytes, max_file_bytes=max_file_bytes, max_file_articles=max_file_articles
+    )
     for name in paths:
         for source in _expand(name):
             if isinstance(source, InputFailure):
                 yield source
             else:
-                yield from _read_source(source, max_bytes)
+                yield from _read_source(source, limits)
 
 
-def count_articles(paths: Iterable[str | Path]) -> int:
+def count_articles(
+    paths: Iterable[str | Path],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_file_articles: int = DEFAULT_MAX_FILE_ARTICLES,
+) -> int:
     """How many items ``iter_articles(paths)`` yields, counted cheaply (for a progress bar).
 
     Files holding one article count one; containers count their JSONL lines, feed
-    items and WARC HTML responses without extracting text. Exact for good inputs; an
-    unreadable file counts one.
+    items and WARC HTML responses without extracting text, up to the per-file limits.
+    Exact for good inputs; an unreadable file counts one.
     """
+    limits = ReadLimits(max_file_bytes=max_file_bytes, max_file_articles=max_file_articles)
     return sum(
-        1 if isinstance(source, InputFailure) else _count_source(source)
+        1 if isinstance(source, InputFailure) else _count_source(source, limits)
         for name in paths
         for source in _expand(name)
     )
@@ -123,18 +148,27 @@ def iter_inputs(
     paths: Iterable[str | Path],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_file_articles: int = DEFAULT_MAX_FILE_ARTICLES,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Item]:
     """``iter_articles``, where ``-`` also reads one article from ``stdin``.
 
     ``stdin`` defaults to the process's standard input; it is read as HTML or text.
     """
+    limits = ReadLimits(
+        max_bytes=max_bytes, max_file_bytes=max_file_bytes, max_file_articles=max_file_articles
+    )
     for name in paths:
         if str(name) == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield attempt(STDIN_LABEL, partial(read_stream, stream, max_bytes=max_bytes))
         else:
-            yield from iter_articles([name], max_bytes=max_bytes)
+            for source in _expand(name):
+                if isinstance(source, InputFailure):
+                    yield source
+                else:
+                    yield from _read_source(source, limits)
 
 
 def names_nothing(name: str | Path) -> bool:
@@ -204,9 +238,10 @@ def _is_article_name(name: str) -> bool:
     return not name.startswith(".") and lower.endswith(ARTICLE_SUFFIXES)
 
 
-def _read_source(path: Path, max_bytes: int) -> Iterator[Item]:
+def _read_source(path: Path, limits: ReadLimits) -> Iterator[Item]:
     """The articles in the file at ``path``, or the failures saying why not."""
     label = str(path)
+    max_bytes = limits.max_bytes
     if html_hint(path.name) is not None:  # .txt, .html, .htm: size checked before opening
         yield attempt(label, partial(read_path, path, max_bytes=max_bytes))
         return
@@ -219,12 +254,13 @@ def _read_source(path: Path, max_bytes: int) -> Iterator[Item]:
         if container is None and not gzipped:
             yield attempt(label, partial(read_path, path, max_bytes=max_bytes))
             return
-        with _opened(path, gzipped) as stream:
+        with _opened(path, gzipped, limits.max_file_bytes) as stream:
             if container is None:
                 yield attempt(label, partial(_gzipped_article, stream, inner, label, max_bytes))
                 return
             read = _READERS[container][0]
-            yield from read(stream, label=label, stem=Path(inner).stem, max_bytes=max_bytes)
+            items = read(stream, label=label, stem=Path(inner).stem, max_bytes=max_bytes)
+            yield from _within_file_limits(items, limits)
     except InputError as exc:
         yield InputFailure.of(label, exc)
     except _DamagedGzip as exc:
@@ -233,13 +269,32 @@ def _read_source(path: Path, max_bytes: int) -> Iterator[Item]:
         yield InputFailure.of(label, InputError(os_error_reason(exc)))
 
 
+def _within_file_limits(items: Iterator[Item], limits: ReadLimits) -> Iterator[Item]:
+    """The items of one container file up to its limits; raises ``TooManyArticlesError`` or
+    ``FileTooLargeError`` past them, saying how many were read."""
+    count = 0
+    try:
+        for item in items:
+            if count == limits.max_file_articles:
+                raise TooManyArticlesError(
+                    f"more than the {count} articles limit per file; the first {count} were read"
+                )
+            count += 1
+            yield item
+    except _OverFileLimit:
+        raise FileTooLargeError(
+            f"more than the {format_size(limits.max_file_bytes)} limit per file (decompressed); "
+            f"the {count} article(s) before it were read"
+        ) from None
+
+
 def _gzipped_article(stream: BinaryIO, inner: str, label: str, max_bytes: int) -> Document:
     """The one article in a gzipped file, e.g. ``story.html.gz``."""
     data = read_at_most(stream, max_bytes)
     return document_from_bytes(data, id=Path(inner).stem, path=label, html=html_hint(inner))
 
 
-def _count_source(path: Path) -> int:
+def _count_source(path: Path, limits: ReadLimits) -> int:
     """The number of items ``_read_source`` yields for ``path``, counted cheaply."""
     if html_hint(path.name) is not None:
         return 1
@@ -248,9 +303,10 @@ def _count_source(path: Path) -> int:
         container = _container(_inner_name(path, gzipped), head)
         if container is None:
             return 1
-        with _opened(path, gzipped) as stream:
-            return _READERS[container][1](stream)
-    except (InputError, _DamagedGzip, OSError):
+        with _opened(path, gzipped, limits.max_file_bytes) as stream:
+            # Over the limit, the first ``max_file_articles`` and the failure saying so.
+            return min(_READERS[container][1](stream), limits.max_file_articles + 1)
+    except (InputError, _DamagedGzip, _OverFileLimit, OSError):
         return 1
 
 
@@ -259,7 +315,7 @@ def _peek(path: Path) -> tuple[bool, bytes]:
     with path.open("rb") as file:
         gzipped = file.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
     head = b""
-    with _opened(path, gzipped) as stream:
+    with _opened(path, gzipped, MAX_MAX_FILE_BYTES) as stream:
         try:
             while len(head) < _HEAD and (chunk := stream.read1(_HEAD - len(head))):
                 head += chunk
@@ -303,16 +359,39 @@ def _starts_with_json_object(head: bytes) -> bool:
     if not newline and len(head) >= _HEAD:  # a first line longer than the head
         return text.startswith(b'{"')
     try:
-        return isinstance(json.loads(line), dict)
-    except ValueError:
+        return isinstance(parse_line(line), dict)
+    except InputError:
         return False
 
 
 @contextmanager
-def _opened(path: Path, gzipped: bool) -> Iterator[BinaryIO]:
-    """``path`` open for reading, decompressed when gzipped."""
+def _opened(path: Path, gzipped: bool, max_file_bytes: int) -> Iterator[BinaryIO]:
+    """``path`` open for reading, decompressed when gzipped; reading more than
+    ``max_file_bytes`` of its content raises ``_OverFileLimit``."""
     with path.open("rb") as file:
-        yield io.BufferedReader(_GzipReader(file)) if gzipped else file
+        content: BinaryIO = _GzipReader(file) if gzipped else file  # type: ignore[assignment]
+        yield io.BufferedReader(_Bounded(content, max_file_bytes))
+
+
+class _Bounded(io.RawIOBase):
+    """The bytes of ``stream``, raising ``_OverFileLimit`` past ``limit`` of them."""
+
+    def __init__(self, stream: BinaryIO, limit: int) -> None:
+        super().__init__()
+        self._stream = stream
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left == 0:
+            if self._stream.read(1):  # a file of exactly the limit is within it
+                raise _OverFileLimit
+            return 0
+        count: int = self._stream.readinto(memoryview(buffer)[: self._left])  # type: ignore[attr-defined]
+        self._left -= count
+        return count
 
 
 class _GzipReader(io.RawIOBase):

@@ -25,6 +25,7 @@ from saidwhat.errors import InputError
 from saidwhat.ingest.files import (
     InputFailure,
     attempt,
+    checked_url,
     document_from_bytes,
     read_at_most,
     site_of,
@@ -86,7 +87,7 @@ def _document(record: ArcWarcRecord, *, id: str, path: str, max_bytes: int) -> D
     match = _CHARSET.search(record.http_headers.get_header("Content-Type") or "")
     declared = match.group(1) if match else None
     document = document_from_bytes(payload, id=id, path=path, html=True, declared=declared)
-    target = record.rec_headers.get_header("WARC-Target-URI") or None
+    target = checked_url(record.rec_headers.get_header("WARC-Target-URI"), "WARC-Target-URI")
     document.url = document.url or target
     document.outlet = document.outlet or site_of(target)
     return document
