@@ -1,4 +1,4 @@
-"""Seeded fuzzing of the library, the input readers and the API (about a minute).
+"""Seeded fuzzing of the library, the input readers and the API (well under a minute).
 
 The strategies and properties are in ``fuzzing.py``; ``benchmarks/fuzz.py`` runs the
 same properties over 10,000+ inputs. A crash either finds becomes a test of its own
@@ -36,13 +36,13 @@ FUZZ = settings(
 
 
 @pytest.mark.model
-@settings(FUZZ, max_examples=120 * SCALE)
+@settings(FUZZ, max_examples=400 * SCALE)
 @given(text=st.one_of(texts, runs))
 def test_the_library_keeps_its_invariants_on_any_text(text: str) -> None:
     check_document(saidwhat.extract(text, tagger="fast", min_confidence=0.0))
 
 
-@settings(FUZZ, max_examples=250 * SCALE)
+@settings(FUZZ, max_examples=1000 * SCALE)
 @given(file=files)
 def test_readers_give_documents_or_one_line_failures(file: tuple[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,7 +60,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
 
 @pytest.mark.model
-@settings(FUZZ, max_examples=120 * SCALE)
+@settings(FUZZ, max_examples=300 * SCALE)
 @given(body=records)
 def test_the_api_answers_every_body_without_a_500(client: TestClient, body: dict) -> None:
     json_type = {"content-type": "application/json"}
