@@ -314,3 +314,15 @@ def test_a_cue_keeps_the_nearest_content_on_each_side_and_frees_the_others() -> 
     kept, others = _one_content(cue, [a, b, c, d])
     assert [s.text for s in kept] == ["B1 B2 B3 B4", "C1 C2 C3"]
     assert [[s.text for s in seg] for seg in others] == [["A1 A2 A3"], ["D1 D2 D3"]]
+
+
+def test_the_quote_index_finds_what_a_scan_finds() -> None:
+    from saidwhat.attribute.assemble import _QuoteIndex
+
+    text = "“A,” he said. “B” and “C ‘d’ e.” Then “F,” she said, “G.”\n“H\n“I” done."
+    quotes = find_quotes(text)
+    index = _QuoteIndex(quotes)
+    for start in range(len(text)):
+        for end in range(start + 1, len(text) + 1):
+            scan = [q for q in quotes if q.start < end and start < q.end]
+            assert index.overlapping(start, end) == sorted(scan, key=lambda q: q.start)

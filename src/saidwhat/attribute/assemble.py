@@ -22,8 +22,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -238,9 +240,24 @@ def _confidence(group: _Group) -> float:
     return _PRECISION[group.origin, bool(group.sources)]
 
 
-def _to_attribution(text: str, group: _Group, quotes: Sequence[Quote]) -> Attribution:
+class _QuoteIndex:
+    """The quotations overlapping a stretch of text, found by bisection (a statement-dense
+    text has thousands of statements and quotations: a scan per statement is quadratic)."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.quotes = sorted(quotes, key=lambda q: q.start)
+        self.starts = [q.start for q in self.quotes]
+        self.reach = list(accumulate((q.end for q in self.quotes), max))
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        first = bisect_right(self.reach, start)  # every quotation before ends by ``start``
+        last = bisect_left(self.starts, end)  # every one from here starts at ``end`` or later
+        return [q for q in self.quotes[first:last] if q.start < end and start < q.end]
+
+
+def _to_attribution(text: str, group: _Group, quotes: _QuoteIndex) -> Attribution:
     content = TextSpan.of(text, [(s.start_char, s.end_char) for s in group.contents])
-    near = [q for q in quotes if q.start < content.end and content.start < q.end]
+    near = quotes.overlapping(content.start, content.end)
     cue = TextSpan.of(text, [(group.cue.start_char, group.cue.end_char)]) if group.cue else None
     source = (
         TextSpan.of(text, [_one_line(text, group.sources[0], group.cue)]) if group.sources else None
@@ -560,8 +577,9 @@ def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[
     groups.extend(_quote_groups(doc, groups, quotes))
     # 5.-6. drop page furniture; kinds
     furniture = boilerplate_lines(text)
+    index = _QuoteIndex(quotes)
     attributions = [
-        _to_attribution(text, g, quotes)
+        _to_attribution(text, g, index)
         for g in groups
         if not in_boilerplate(tuple((s.start_char, s.end_char) for s in g.contents), furniture)
     ]
