@@ -104,6 +104,21 @@ def bomb(path: Path, lines: int) -> Path:
     return path
 
 
+def test_a_feed_referring_to_a_surrogate_reads_it_as_a_replacement(tmp_path: Path) -> None:
+    # feedparser encoded &#xD800; and failed with UnicodeEncodeError: a traceback.
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>A &#xD800; title &#55297; &#57344;</title><link>https://x.test/a</link>"
+        "<description>Okafor said &#xdfff; the talks failed.</description></item>"
+        "</channel></rss>"
+    )
+    (item,) = iter_articles([feed])
+    assert isinstance(item, Document)
+    assert item.title == "A \ufffd title \ufffd \ue000"  # U+E000 is no surrogate: kept
+    assert "\ufffd" in item.text
+
+
 def test_a_gzip_bomb_stops_at_the_article_limit_per_file(tmp_path: Path) -> None:
     path = bomb(tmp_path / "bomb.jsonl.gz", 50_000)
     assert path.stat().st_size < 2_000

@@ -36,6 +36,10 @@ MAX_FEED_BYTES = 100_000_000
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: Item elements, for a count without parsing: RSS <item>, Atom <entry>, any prefix.
 _ITEM_TAG = re.compile(rb"<(?:[\w-]+:)?(?:item|entry)[\s>/]")
+#: A character reference to a surrogate code point (&#xD800; or &#55296;): feedparser's
+#: encoding of it fails, so it is read as U+FFFD, as the XML specification's
+#: replacement for a character no document may hold.
+_SURROGATE_REFERENCE = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7]\d{3});")
 #: Item dates, best first (feedparser maps RSS pubDate to "published").
 _DATE_KEYS = ("published", "updated", "created")
 
@@ -48,7 +52,8 @@ def iter_feed(
     Ids are ``<stem>-<item number>``. Raises ``InputError`` when ``stream`` is not a
     feed, has no items, or breaks off (after the items read before the damage).
     """
-    parsed = feedparser.parse(read_at_most(stream, max(max_bytes, MAX_FEED_BYTES)))
+    data = read_at_most(stream, max(max_bytes, MAX_FEED_BYTES))
+    parsed = feedparser.parse(_SURROGATE_REFERENCE.sub(_replacement, data))
     damage = parsed.get("bozo_exception") if parsed.get("bozo") else None
     damage = damage if isinstance(damage, xml.sax.SAXException) else None
     if not parsed.entries:
@@ -72,6 +77,13 @@ def iter_feed(
             f"not well-formed XML ({_describe(damage)}); "
             f"read the {len(parsed.entries)} items before the damage"
         )
+
+
+def _replacement(reference: re.Match[bytes]) -> bytes:
+    """U+FFFD for a reference to a surrogate; other references (&#57344;) unchanged."""
+    digits = reference.group()[2:-1]
+    value = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF else reference.group()
 
 
 def count_feed(stream: BinaryIO) -> int:
