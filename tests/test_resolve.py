@@ -406,6 +406,28 @@ def test_a_name_after_a_title_ends_the_source_but_not_an_aides(nlp):
 
 
 @model
+@pytest.mark.parametrize(
+    ("speaker", "description", "expected"),
+    [
+        ("Radek Babicek from Fantastic Gardeners", "the expert", "Radek Babicek"),
+        ("Mayor Andy Burnham", "the teacher", None),  # a role of his says no
+    ],
+)
+def test_a_person_described_far_from_the_last_speaker(nlp, speaker, description, expected):
+    filler = "The plant likes light. It needs water once a week. Pots should drain well.\n\n"
+    t = f"“Ivy cleans the air,” explains {speaker}.\n\n{filler * 3}“It burns,” {description} said."
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "“Ivy cleans the air,”", speaker, kind="direct"),
+            said(t, "“It burns,”", description, kind="direct"),
+        ],
+    )
+    assert names(attributions)[1] == expected
+
+
+@model
 def test_roles_from_appositions_premodifiers_and_party(nlp):
     t = (
         "Jian Badrakhan, vice chairman of the Kurdish council, said the vote would go ahead. "

@@ -491,14 +491,21 @@ class SourceResolver:
         if description.organisation and description.head in COMPANY_NOUNS | MEDIA_NOUNS:
             recent = self._recent_company(span, any_role=True)
             return Resolution(recent, linked=recent is not None)
+        floor = previous
+        if floor is None and self.last_speaker is not None:
+            # nobody spoke nearby: the last speaker, unless a role of theirs says otherwise
+            # ("the teacher" is no mayor)
+            roles = {w for text, _ in self.last_speaker.role_norms for w in text.split()}
+            floor = self.last_speaker if not roles or description.head in roles else None
         if (
             _describes_person(description, root)
-            and previous is not None
-            and previous.type == "PERSON"
-            and not _other_gender(description, previous)
+            and floor is not None
+            and floor.type == "PERSON"
+            and not _other_gender(description, floor)
         ):
-            # "the 37-year-old", "the expert", "the lawyer": the person who has the floor
-            return Resolution(previous, linked=True)
+            # "the 37-year-old", "the expert", "the lawyer": the person who has the floor,
+            # or who spoke last when nobody spoke nearby
+            return Resolution(floor, linked=True)
         if description.organisation:
             return Resolution(self._group(span, root), linked=True)
         return Resolution(None)
