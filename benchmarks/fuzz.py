@@ -1,9 +1,10 @@
 """The long fuzz run: the properties of ``tests/test_fuzz.py`` over 10,000+ inputs.
 
 Runs pytest on ``tests/test_fuzz.py`` with ``SAIDWHAT_FUZZ_SCALE`` (inputs per property:
-400, 1,000 and 300 × scale for the library, the readers and the API; each API input is
-sent to two routes) and a seed of its own, and prints Hypothesis's statistics: inputs tried
-per property, and the falsifying input of any failure (a crash to turn into a test).
+400, 200, 1,000 and 300 × scale for the library, the library in small pieces, the readers
+and the API; each API input is sent to two routes) and a seed of its own, and prints
+Hypothesis's statistics: inputs tried per property, and the falsifying input of any
+failure (a crash to turn into a test).
 
     .venv/bin/python benchmarks/fuzz.py [--scale 6] [--seed 1]
 """
@@ -33,7 +34,7 @@ def main() -> None:
     result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True)
     print(result.stdout[-20_000:])
     print(result.stderr[-5_000:], file=sys.stderr)
-    inputs = (400 + 1_000 + 300) * args.scale
+    inputs = (400 + 200 + 1_000 + 300) * args.scale
     print(
         f"scale {args.scale}, seed {args.seed}: {inputs:,} inputs planned, "
         f"{time.perf_counter() - start:.0f} s, pytest exit {result.returncode}"

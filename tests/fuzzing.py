@@ -99,6 +99,9 @@ def check_document(document: Document) -> None:
                 continue
             assert all(0 <= s < e <= len(text) for s, e in part.spans), part
             assert part.text == " ".join(text[s:e] for s, e in part.spans)
+    for speaker in document.speakers:
+        spans = [m.spans for m in speaker.mentions]
+        assert len(spans) == len(set(spans)), (speaker.name, spans)  # a mention once
     ids = {s.id for s in document.speakers}
     assert all(a.speaker.id in ids for a in document.attributions if a.speaker and a.speaker.id)
     json.dumps(document.to_dict(), ensure_ascii=False).encode("utf-8")

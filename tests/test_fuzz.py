@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 import saidwhat
 from fuzzing import check_document, check_item, files, records, runs, texts, write
+from saidwhat import pipeline
 from saidwhat.ingest.sources import iter_articles
+from saidwhat.model import Document
 from saidwhat.serve import ServeSettings, create_app
 
 #: More inputs per property (``benchmarks/fuzz.py`` sets it for its long run).
@@ -40,6 +42,15 @@ FUZZ = settings(
 @given(text=st.one_of(texts, runs))
 def test_the_library_keeps_its_invariants_on_any_text(text: str) -> None:
     check_document(saidwhat.extract(text, tagger="fast", min_confidence=0.0))
+
+
+@pytest.mark.model
+@settings(FUZZ, max_examples=200 * SCALE)
+@given(text=texts, size=st.integers(50, 2_000))
+def test_a_text_read_in_pieces_keeps_the_invariants(text: str, size: int) -> None:
+    # Small pieces, so that the fuzzed texts cross piece boundaries (the server's path).
+    document = Document(id="fuzz", text=text)
+    check_document(pipeline.extract_document(document, tagger="fast", piece_chars=size))
 
 
 @settings(FUZZ, max_examples=1000 * SCALE)

@@ -117,6 +117,11 @@ def test_a_feed_referring_to_a_surrogate_reads_it_as_a_replacement(tmp_path: Pat
     assert isinstance(item, Document)
     assert item.title == "A \ufffd title \ufffd \ue000"  # U+E000 is no surrogate: kept
     assert "\ufffd" in item.text
+    # A reference past U+10FFFF: feedparser's ValueError is a one-line failure.
+    feed.write_text(feed.read_text().replace("&#57344;", "&#x110000;"))
+    (failure,) = iter_articles([feed])
+    assert isinstance(failure, InputFailure) and "\n" not in failure.message
+    assert "not a readable RSS or Atom feed" in failure.message
 
 
 def test_a_gzip_bomb_stops_at_the_article_limit_per_file(tmp_path: Path) -> None:

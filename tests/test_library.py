@@ -105,12 +105,31 @@ def test_pieces_cover_the_text_with_context_from_a_line_break() -> None:
     text = "\n\n".join([paragraph] * 40)
     found = chunks.pieces(text, size=2_000, context=500)
     assert len(found) > 5
-    assert "".join(p.text[p.own :] for p in found) == text  # own parts: the text, once
-    assert all(len(p.text) - p.own <= 2_000 for p in found)
+    assert "".join(p.text[p.own : p.own_end] for p in found) == text  # owned: the text, once
+    assert all(len(p.text[p.own : p.own_end]) <= 2_000 for p in found)
+    assert all(len(p.text) <= 2_000 + 2 * 500 + len(paragraph) for p in found)
     for piece in found[1:]:
         assert 0 < piece.own <= 500 + len(paragraph)
         assert text[piece.offset - 1] == "\n"  # context starts on a line of its own
         assert text[piece.offset : piece.offset + len(piece.text)] == piece.text
+    for piece in found[:-1]:
+        assert piece.own_end is not None and len(piece.text) - piece.own_end == 500
+
+
+def test_a_cut_between_a_quotation_and_its_cue_loses_nothing() -> None:
+    # One line: the cut falls at a space, maybe between the quotation and "said X".
+    quote = "“We will rebuild the bridge by May,” said Ines Okafor, the harbour master. "
+    text = "The weather was fine. " * 7 + quote + "The weather was fine. " * 7
+    whole = saidwhat.extract(text, tagger="fast")
+    assert len(whole.attributions) == 1
+    for size in range(150, 260, 10):
+        pieced = pipeline.extract_document(
+            Document(id="d", text=text), tagger="fast", piece_chars=size
+        )
+        assert _summary(pieced) == _summary(whole), size
+        (speaker,) = pieced.speakers
+        spans = [m.spans for m in speaker.mentions]
+        assert len(spans) == len(set(spans)), spans  # no mention twice
 
 
 def test_a_piece_does_not_end_where_a_quotation_goes_on() -> None:

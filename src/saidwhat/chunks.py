@@ -7,9 +7,10 @@ doc. A piece is about ``CHUNK_CHARS`` characters:
 1. it ends at a paragraph break (else a line break, else a space), not where a
    quotation runs over paragraphs ("“…we will win.¶“And then…”": the first paragraph
    leaves the quotation open, the next opens with a mark), so it stays in one piece;
-2. it is read with up to ``CONTEXT_CHARS`` of the text before it (from a line break):
-   names, titles and pronouns there resolve the piece's first speakers; statements
-   whose content starts in that context belong to the piece before and are dropped;
+2. it is read with up to ``CONTEXT_CHARS`` of the text before it (from a line break) and
+   after it: names, titles and pronouns before resolve the piece's first speakers, and a
+   cue after a cut ("“…,” | said X") still reaches its quotation; a statement belongs to
+   the piece whose own part its content starts in, and so do speakers' mentions;
 3. offsets are shifted back into the whole text, and speakers of the same name and
    type in several pieces are one speaker (a surname alone joins the one full name
    that ends with it).
@@ -33,12 +34,18 @@ _OPENING_MARKS = frozenset("\"“‘'«»„‚‹›「『")
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """``text`` starts at ``offset`` of the whole; its own part starts at ``own`` in it
-    (what comes before is context, read again from the piece before)."""
+    """``text`` starts at ``offset`` of the whole; its own part is ``text[own:own_end]``
+    (``own_end`` None: to the end). Around it is context, owned by the pieces on either
+    side: a statement belongs to the piece whose own part its content starts in."""
 
     offset: int
     text: str
     own: int = 0
+    own_end: int | None = None
+
+    def owns(self, start: int) -> bool:
+        """Whether a statement whose content starts at ``start`` (in ``text``) is this one's."""
+        return self.own <= start and (self.own_end is None or start < self.own_end)
 
 
 def _goes_on(text: str, cut: int) -> bool:
@@ -81,15 +88,20 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 
 
 def pieces(text: str, size: int = CHUNK_CHARS, context: int = CONTEXT_CHARS) -> list[Piece]:
-    """The pieces ``text`` is read in: ``split_text`` chunks, each after ``context``
-    characters of the text before it (from a line break when there is one)."""
+    """The pieces ``text`` is read in: ``split_text`` chunks, each with up to ``context``
+    characters of the text before it (from a line break when there is one) and after it
+    (a cut at a space may fall between a quotation and its "said X")."""
     found = []
-    for offset, chunk in split_text(text, size):
+    chunks = split_text(text, size)
+    for offset, chunk in chunks:
         begin = max(offset - context, 0)
         if begin:
             line = text.find("\n", begin, offset)
             begin = line + 1 if line != -1 else begin
-        found.append(Piece(begin, text[begin : offset + len(chunk)], offset - begin))
+        end = offset + len(chunk)
+        after = min(end + context, len(text)) if len(chunks) > 1 else end
+        own_end = end - begin if after > end else None
+        found.append(Piece(begin, text[begin:after], offset - begin, own_end))
     return found
 
 

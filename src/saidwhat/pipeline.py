@@ -94,12 +94,14 @@ def _parsed(nlp: Language, todo: list[Piece], batch_size: int) -> Iterator[Doc]:
 
 
 def _results(doc: Doc, piece: Piece) -> tuple[list[Speaker], list[Attribution]]:
-    """A piece's speakers and statements, without those of its context (the piece before
-    has them)."""
+    """A piece's speakers and statements, without those of its context (the pieces on
+    either side have them, and the mentions there)."""
     speakers, attributions = doc._.speakers or [], doc._.attributions or []
-    if not piece.own:
+    if not piece.own and piece.own_end is None:
         return speakers, attributions
-    return spoken(speakers, [a for a in attributions if a.content.start >= piece.own])
+    for speaker in speakers:
+        speaker.mentions = [m for m in speaker.mentions if piece.owns(m.start)]
+    return spoken(speakers, [a for a in attributions if piece.owns(a.content.start)])
 
 
 def extract(

@@ -53,7 +53,10 @@ def iter_feed(
     feed, has no items, or breaks off (after the items read before the damage).
     """
     data = read_at_most(stream, max(max_bytes, MAX_FEED_BYTES))
-    parsed = feedparser.parse(_SURROGATE_REFERENCE.sub(_replacement, data))
+    try:
+        parsed = feedparser.parse(_SURROGATE_REFERENCE.sub(_replacement, data))
+    except (ValueError, UnicodeError) as exc:  # feedparser's own, e.g. a reference past U+10FFFF
+        raise InputError(f"not a readable RSS or Atom feed ({type(exc).__name__}: {exc})") from exc
     damage = parsed.get("bozo_exception") if parsed.get("bozo") else None
     damage = damage if isinstance(damage, xml.sax.SAXException) else None
     if not parsed.entries:

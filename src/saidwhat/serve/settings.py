@@ -15,8 +15,11 @@ MAX_TEXT_CHARS = 100_000
 #: Seconds an extraction request may take, waiting for its turns included.
 EXTRACT_SECONDS = 60.0
 #: Characters of a piece the server extracts at once: a short request waits at most for
-#: one piece of a long one (about a second with the accurate tagger on one core).
-SERVE_PIECE_CHARS = 5_000
+#: one piece of a long one (about a second with the accurate tagger). Most articles are one
+#: piece, as in ``saidwhat extract``; in a longer text a speaker named more than
+#: ``chunks.CONTEXT_CHARS`` before a piece is not seen from it (the command line's pieces
+#: are 50,000 characters).
+SERVE_PIECE_CHARS = 10_000
 #: Largest page of results an API client may ask for.
 MAX_PAGE_SIZE = 200
 
