@@ -256,3 +256,17 @@ def test_api_extract_replaces_a_lone_surrogate(client: TestClient, body: bytes) 
     assert response.status_code == 200, response.text
     record = response.json()
     assert record["notes"] == [NOTE]
+
+
+@pytest.mark.parametrize(("command", "option"), [("extract", "--n-process"), ("ingest", "--jobs")])
+def test_more_workers_than_cores_is_warned(
+    command: str, option: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # --jobs 256 on 2 cores starts 256 copies of the models: the machine runs out of memory.
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    missing = str(tmp_path / "missing.txt")  # the command fails fast; the warning comes first
+    many = CliRunner().invoke(main, [command, option, "3", missing])
+    expected = f"warning: {option} 3 starts more worker processes than this machine's 2 cores"
+    assert expected in many.stderr
+    enough = CliRunner().invoke(main, [command, option, "2", missing])
+    assert "warning" not in enough.stderr

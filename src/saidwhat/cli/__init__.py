@@ -29,6 +29,7 @@ from saidwhat.cli.common import (
     quiet_broken_pipe,
     row,
     tagger_option,
+    warn_many_jobs,
 )
 from saidwhat.errors import (
     FileTooLargeError,
@@ -50,6 +51,7 @@ _n_process = click.option(
     "--n-process",
     type=click.IntRange(1, MAX_JOBS),
     default=1,
+    callback=warn_many_jobs,
     show_default=True,
     help="Worker processes for parsing.",
 )

@@ -107,6 +107,19 @@ MAX_LIMIT = 1_000_000
 MAX_JOBS = 256
 
 
+def warn_many_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    """Warn when more worker processes are asked for than the machine has cores: each
+    holds its own copy of the models, so many of them can exhaust the memory."""
+    cores = os.cpu_count() or 1
+    if value > cores:
+        click.echo(
+            f"saidwhat: warning: {param.opts[0]} {value} starts more worker processes than "
+            f"this machine's {cores} cores; each holds its own copy of the models (0.7-1 GB)",
+            err=True,
+        )
+    return value
+
+
 def row(cells: list[str], widths: list[int]) -> str:
     return " | ".join(cell(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
 

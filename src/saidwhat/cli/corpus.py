@@ -26,6 +26,7 @@ from saidwhat.cli.common import (
     quiet_broken_pipe,
     row,
     tagger_option,
+    warn_many_jobs,
 )
 from saidwhat.corpus import FAILED, IngestSummary, ingest
 from saidwhat.errors import SaidwhatError
@@ -79,6 +80,7 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
     "--jobs",
     type=click.IntRange(1, MAX_JOBS),
     default=1,
+    callback=warn_many_jobs,
     show_default=True,
     help="Worker processes for parsing (one process writes).",
 )
