@@ -428,6 +428,29 @@ def test_a_person_described_far_from_the_last_speaker(nlp, speaker, description,
 
 
 @model
+def test_organisations_by_the_kind_they_are(nlp):
+    t = (
+        "Mexico’s National Statistics Institute published its figures on Friday. "
+        "The institute said the economy grew by 1.1%.\n\n"
+        "Goldman Sachs raised its forecast. The bank said oil would fall.\n\n"
+        "The plane landed safely, flydubai told Reuters. "
+        "The airline said no one was hurt."
+    )
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "the economy grew by 1.1%", "The institute"),
+            said(t, "oil would fall", "The bank"),
+            said(t, "no one was hurt", "The airline"),
+        ],
+    )
+    named = names(attributions)
+    assert named[:2] == ["Mexico’s National Statistics Institute", "Goldman Sachs"]
+    assert named[2] != "Reuters"  # the outlet told is not the airline
+
+
+@model
 def test_roles_from_appositions_premodifiers_and_party(nlp):
     t = (
         "Jian Badrakhan, vice chairman of the Kurdish council, said the vote would go ahead. "

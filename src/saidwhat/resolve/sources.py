@@ -41,6 +41,7 @@ from saidwhat.resolve.lexicon import (
     COLLECTIVE,
     FEMALE_WORDS,
     MALE_WORDS,
+    ORG_HEADS,
     ORG_NAME_WORDS,
     ROLE_WORDS,
 )
@@ -65,7 +66,23 @@ SPOKESPEOPLE = frozenset(
     {"spokesman", "spokeswoman", "spokesperson", "official", "representative", "source"}
 )
 #: Generic heads for a company ("the company", "the firm").
-COMPANY_NOUNS = frozenset({"company", "firm", "group", "business", "carmaker", "retailer"})
+COMPANY_NOUNS = frozenset(
+    {
+        "company",
+        "firm",
+        "group",
+        "business",
+        "carmaker",
+        "automaker",
+        "retailer",
+        "airline",
+        "bank",
+        "lender",
+        "insurer",
+        "startup",
+        "manufacturer",
+    }
+)
 #: Generic heads for a news outlet ("the paper").
 MEDIA_NOUNS = frozenset({"paper", "newspaper", "outlet", "broadcaster", "magazine"})
 #: Heads of a description of a person by what they are ("the expert", "the victim").
@@ -171,6 +188,11 @@ def _describes_person(description: Description, root: Token) -> bool:
     expert", "the 37-year-old", "the young lawyer", "the Republican nominee")."""
     head = description.head
     return head in PERSON_HEADS or head in ROLE_WORDS or root.lower_.endswith("-old")
+
+
+def _media(entity: Entity) -> bool:
+    """Whether an organisation's name says it is a news outlet ("Reuters", "The Times")."""
+    return any(w in ORG_HEADS["outlet"] for w in entity.name.lower().split())
 
 
 def _other_gender(description: Description, entity: Entity) -> bool:
@@ -450,10 +472,14 @@ class SourceResolver:
                         return found
         return None
 
-    def _recent_company(self, span: Span, *, any_role: bool = False) -> Entity | None:
+    def _recent_company(
+        self, span: Span, *, any_role: bool = False, media: bool = False
+    ) -> Entity | None:
         """The organisation the text was just about: "the company" after "Globex opened a
         plant" is Globex, not another company named further back. With ``any_role``, the
-        last organisation named in those sentences when none was a subject."""
+        last organisation named in those sentences when none was a subject: a news outlet
+        for ``media`` ("the paper"), else any other ("the airline" is not the Reuters it
+        "told")."""
         index = self.ctx.index
         sentence = self.ctx.sentence(span.start)
         first = self.ctx.sentence_start(sentence - RECENT_SENTENCES)
@@ -464,7 +490,9 @@ class SourceResolver:
             if entity.type == "ORG" and token.dep_ in ("nsubj", "nsubjpass"):
                 return entity
         if any_role:
-            return next((e for e in reversed(named) if e.type == "ORG"), None)
+            return next(
+                (e for e in reversed(named) if e.type == "ORG" and _media(e) == media), None
+            )
         return None
 
     def _description(
@@ -489,7 +517,8 @@ class SourceResolver:
         if spokesperson and (behind := self._behind(span, root, attribution)) is not None:
             return Resolution(behind)
         if description.organisation and description.head in COMPANY_NOUNS | MEDIA_NOUNS:
-            recent = self._recent_company(span, any_role=True)
+            media = description.head in MEDIA_NOUNS
+            recent = self._recent_company(span, any_role=True, media=media)
             return Resolution(recent, linked=recent is not None)
         floor = previous
         if floor is None and self.last_speaker is not None:
