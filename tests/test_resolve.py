@@ -451,6 +451,25 @@ def test_organisations_by_the_kind_they_are(nlp):
 
 
 @model
+def test_a_name_the_ner_took_for_an_organisation_is_a_person_by_its_role(nlp):
+    # The NER tags "Serhii Radio" ORG ("Radio"), so "he" went to the poet named before.
+    t = (
+        "The university is named after its alumnus Vasyl Stus, a poet.\n\n"
+        "Serhii Radio, a chemistry researcher at DonNU, says that not everyone could leave. "
+        "“They checked our phones,” he says."
+    )
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "not everyone could leave", "Serhii Radio, a chemistry researcher at DonNU,"),
+            said(t, "“They checked our phones,”", "he", kind="direct"),
+        ],
+    )
+    assert names(attributions) == ["Serhii Radio", "Serhii Radio"]
+
+
+@model
 def test_roles_from_appositions_premodifiers_and_party(nlp):
     t = (
         "Jian Badrakhan, vice chairman of the Kurdish council, said the vote would go ahead. "

@@ -41,6 +41,7 @@ from saidwhat.resolve.lexicon import (
     ORG_HEADS,
     ORG_NAME_WORDS,
     PRESS_ARTICLES,
+    ROLE_WORDS,
     STATE_BODIES,
 )
 from saidwhat.resolve.roles import (
@@ -313,10 +314,23 @@ def _looks_like_person(doc: Doc, start: int, end: int) -> bool:
     if any(not t.is_title or t.pos_ != "PROPN" or not t.is_alpha for t in tokens):
         return False
     words = [t.lower_ for t in tokens]
-    if len(words) > 3 or any(w in ORG_NAME_WORDS for w in words):
+    if len(words) > 3:
+        return False
+    if _role_after(doc, end):
+        return True  # whatever its words: "Serhii Radio, a chemistry researcher"
+    if any(w in ORG_NAME_WORDS for w in words):
         return False
     titled = start > 0 and is_title(doc[start - 1])
     return titled or words[0] in MALE_NAMES or words[0] in FEMALE_NAMES
+
+
+def _role_after(doc: Doc, end: int) -> bool:
+    """Whether an apposition right after a name gives a person's role: "Serhii Radio, a
+    chemistry researcher at DonNU," (the NER took "Radio" for an organisation)."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ("a", "an"):
+        return False
+    head = doc[end + 1].head
+    return head.i > end + 1 and head.dep_ == "appos" and head.lower_ in ROLE_WORDS
 
 
 def _person_gender(doc: Doc, start: int, roles: list[str]) -> str | None:
