@@ -470,6 +470,24 @@ def test_a_name_the_ner_took_for_an_organisation_is_a_person_by_its_role(nlp):
 
 
 @model
+def test_an_office_qualified_otherwise_and_a_name_after_a_comma(nlp):
+    t = (
+        "Prime Minister Narendra Modi chaired a meeting on Tuesday.\n\n"
+        "The interior minister said the border was closed. "
+        "The former editor of the Standard, George Osborne, says the book is funny."
+    )
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "the border was closed", "The interior minister"),
+            said(t, "the book is funny", "The former editor of the Standard, George Osborne,"),
+        ],
+    )
+    assert names(attributions) == [None, "George Osborne"]
+
+
+@model
 def test_roles_from_appositions_premodifiers_and_party(nlp):
     t = (
         "Jian Badrakhan, vice chairman of the Kurdish council, said the vote would go ahead. "

@@ -30,6 +30,7 @@ from saidwhat.resolve.lexicon import (
     MALE_WORDS,
     ORG_HEADS,
     PLACE_KEYS,
+    ROLE_QUALIFIERS,
 )
 from saidwhat.resolve.roles import anchor_words, has_phrase, norm_phrase, norm_word, places_in
 
@@ -108,6 +109,8 @@ def _score(entity: Entity, description: Description) -> float | None:
     shared = description.anchors & entity.anchors
     if description.anchors and entity.anchors and not shared:
         return None
+    if (description.modifiers & ROLE_QUALIFIERS) - entity.bag:
+        return None  # "the interior minister" is not the prime minister
     score = float(len(description.modifiers & entity.bag) + len(shared))
     if description.gender and entity.gender and description.gender != entity.gender:
         score -= 1.0

@@ -267,6 +267,13 @@ ORG_HEADS: dict[str, frozenset[str]] = {
     "team": _words("team fc"),
 }
 
+#: Words that make one office of several with the same head ("interior minister" is no
+#: "prime minister"): a description with one fits only an entity whose roles have it.
+ROLE_QUALIFIERS = _words(
+    "prime foreign interior home finance defence defense health justice education "
+    "deputy vice assistant associate former acting chief general attorney"
+)
+
 #: Last words of a state body that every country has, so that the country belongs to its
 #: name ("Russia's Defense Ministry" is not "Ukraine's Defense Ministry").
 STATE_BODIES = _words(

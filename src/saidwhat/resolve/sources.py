@@ -341,6 +341,8 @@ class SourceResolver:
         if not all(t.is_punct or t.is_space for t in doc[last.end : span.end]):
             return None
         before = doc[last.start - 1]
+        if before.text == "," and norm_word(span.root.text) in ROLE_WORDS:
+            return last  # "the former editor of the Standard, George Osborne"
         if not (is_title(before) or norm_word(before.text) in ROLE_WORDS):
             return None
         # Not someone else's aide: "a spokesman for Minister Joe Smith", "the wife of President
