@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,10 @@ def test_a_thread_asking_again_queues_behind_one_already_waiting() -> None:
     assert order == ["long0", "short", "long1", "long2"]
 
 
-def test_a_waiter_that_gives_up_leaves_its_ticket_and_the_queue_goes_on() -> None:
-    lock = TurnLock()
-    holding = threading.Event()
-    release = threading.Event()
+@contextmanager
+def _held(lock: TurnLock) -> Iterator[None]:
+    """``lock`` held by another thread until the block ends."""
+    holding, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with lock.turn():
@@ -61,32 +62,30 @@ def test_a_waiter_that_gives_up_leaves_its_ticket_and_the_queue_goes_on() -> Non
     holder = threading.Thread(target=hold)
     holder.start()
     assert holding.wait(5)
-    with pytest.raises(TimeoutError), lock.turn(timeout=0.05):
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(5)
+
+
+def test_a_waiter_that_gives_up_leaves_its_ticket_and_the_queue_goes_on() -> None:
+    lock = TurnLock()
+    with _held(lock), pytest.raises(TimeoutError), lock.turn(timeout=0.05):
         pass
-    release.set()
-    holder.join(5)
     with lock.turn(timeout=1):  # the abandoned ticket is skipped, not waited for
         pass
 
 
 def test_a_request_waiting_past_its_budget_is_told_so() -> None:
     lock = TurnLock()
-    holding = threading.Event()
-    release = threading.Event()
-
-    def hold() -> None:
-        with lock.turn():
-            holding.set()
-            assert release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert holding.wait(5)
     gate = budgeted(lock, 0.05)
-    with pytest.raises(BudgetError, match="after 0 of 100 characters"), gate(0, 100):
+    with (
+        _held(lock),
+        pytest.raises(BudgetError, match="after 0 of 100 characters"),
+        gate(0, 100),
+    ):
         pass
-    release.set()
-    holder.join(5)
 
 
 def test_a_piece_is_not_started_after_the_deadline() -> None:
