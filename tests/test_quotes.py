@@ -386,15 +386,16 @@ NEWS_PARAGRAPHS = [
 ]
 
 
-def test_speed_on_a_megabyte_of_news() -> None:
+def test_time_on_news_grows_linearly() -> None:
+    # Relative, not absolute: an absolute bound failed on a loaded machine (0.51 s against
+    # 0.5). Speed itself is measured by benchmarks/long_input.py.
     paragraph = "\n\n".join(NEWS_PARAGRAPHS) + "\n\n"
     text = paragraph * (1_000_000 // len(paragraph) + 1)
-    start = time.perf_counter()
     quotes = find_quotes(text)
-    elapsed = time.perf_counter() - start
     _check_invariants(text, quotes[:200])
     assert len(quotes) > 5_000
-    assert elapsed < 0.5, elapsed  # ~0.1 s here; real news (fewer marks) is ~0.03 s per MB
+    tenth = text[: len(text) // 10]
+    assert _best_time(text) < 25 * max(_best_time(tenth), 0.001)  # quadratic would be 100x
 
 
 def _best_time(text: str) -> float:
@@ -415,9 +416,9 @@ def test_speed_is_linear_on_garbage() -> None:
     t_large = _best_time(small * 10)
     assert t_large < 25 * max(t_small, 0.001)  # quadratic would be 100x
     one_line = "".join(rng.choice(chars[:-1]) for _ in range(1_000_000))
-    start = time.perf_counter()
     assert find_quotes(one_line) == []
-    assert time.perf_counter() - start < 3.0  # ~0.3 s here
+    t_line = _best_time(one_line[:100_000])
+    assert _best_time(one_line) < 25 * max(t_line, 0.001)
 
 
 def test_quotes_inside_a_dropped_opener_are_kept() -> None:
