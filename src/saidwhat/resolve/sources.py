@@ -342,7 +342,10 @@ class SourceResolver:
             return None
         before = doc[last.start - 1]
         if before.text == "," and norm_word(span.root.text) in ROLE_WORDS:
-            return last  # "the former editor of the Standard, George Osborne"
+            # "the former editor of the Standard, George Osborne"; not "the lawyer for the
+            # victim, Jane Doe" (the name may be the victim's)
+            linking = any(_linking(t) for t in doc[span.start : last.start])
+            return None if linking else last
         if not (is_title(before) or norm_word(before.text) in ROLE_WORDS):
             return None
         # Not someone else's aide: "a spokesman for Minister Joe Smith", "the wife of President
@@ -479,9 +482,8 @@ class SourceResolver:
     ) -> Entity | None:
         """The organisation the text was just about: "the company" after "Globex opened a
         plant" is Globex, not another company named further back. With ``any_role``, the
-        last organisation named in those sentences when none was a subject: a news outlet
-        for ``media`` ("the paper"), else any other ("the airline" is not the Reuters it
-        "told")."""
+        last organisation named in those sentences when none was a subject; a news outlet
+        only for ``media`` ("the paper"): "the airline" is not the Reuters it "told"."""
         index = self.ctx.index
         sentence = self.ctx.sentence(span.start)
         first = self.ctx.sentence_start(sentence - RECENT_SENTENCES)
@@ -493,7 +495,8 @@ class SourceResolver:
                 return entity
         if any_role:
             return next(
-                (e for e in reversed(named) if e.type == "ORG" and _media(e) == media), None
+                (e for e in reversed(named) if e.type == "ORG" and (media or not _media(e))),
+                None,
             )
         return None
 
