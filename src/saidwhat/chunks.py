@@ -105,14 +105,14 @@ def pieces(text: str, size: int = CHUNK_CHARS, context: int = CONTEXT_CHARS) -> 
     return found
 
 
-def _shift_attribution(
-    a: Attribution, offset: int, ids: dict[str, str], names: dict[str, str]
-) -> Attribution:
+def _shift_attribution(a: Attribution, offset: int, merged: dict[str, Speaker]) -> Attribution:
+    """``a`` in the whole text, its speaker ids (of its chunk) those of ``merged``."""
+
     def ref(entity: EntityRef | None) -> EntityRef | None:
         if entity is None or entity.id is None:
             return entity
-        new = ids[entity.id]
-        return replace(entity, id=new, name=names[new])
+        speaker = merged[entity.id]
+        return replace(entity, id=speaker.id, name=speaker.name)
 
     return replace(
         a,
@@ -157,7 +157,7 @@ def join_results(
     speakers: dict[Key, Speaker] = {}
     attributions: list[Attribution] = []
     for offset, chunk_speakers, chunk_attributions in parts:
-        ids = {}
+        merged_as: dict[str, Speaker] = {}
         for speaker in chunk_speakers:
             key = aliases.get((speaker.name, speaker.type), (speaker.name, speaker.type))
             if key not in speakers:
@@ -165,9 +165,8 @@ def join_results(
             merged = speakers[key]
             merged.roles.extend(r for r in speaker.roles if r not in merged.roles)
             merged.mentions.extend(m.shifted(offset) for m in speaker.mentions)
-            ids[speaker.id] = merged.id
-        names = {s.id: s.name for s in speakers.values()}
-        attributions.extend(_shift_attribution(a, offset, ids, names) for a in chunk_attributions)
+            merged_as[speaker.id] = merged
+        attributions.extend(_shift_attribution(a, offset, merged_as) for a in chunk_attributions)
     for speaker in speakers.values():
         speaker.mentions.sort(key=lambda m: m.start)
     return list(speakers.values()), attributions

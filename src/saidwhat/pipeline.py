@@ -47,9 +47,7 @@ def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[
     statements. If the batch fails, each document is retried alone, and one that
     still fails comes back with ``error`` set: one bad article never stops a corpus.
     """
-    documents = [
-        d if d.language else replace(d, language=detect_language(d.text)) for d in documents
-    ]
+    documents = [_with_language(d) for d in documents]
     readable = [d for d in documents if d.language in LANGUAGES]
     try:
         done = _annotate(nlp, readable, batch_size)
@@ -59,11 +57,30 @@ def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[
             try:
                 done |= _annotate(nlp, [document], 1)
             except Exception as exc:  # reported on the document, never raised
-                logger.debug("%s: extraction failed", document.id, exc_info=True)
-                done[id(document)] = replace(
-                    document, error=f"extraction failed ({type(exc).__name__}: {exc})"
-                )
+                done[id(document)] = _failed(document, exc)
     return [done.get(id(d), d) for d in documents]
+
+
+def _with_language(document: Document) -> Document:
+    """``document`` with its language: as given, else detected."""
+    if document.language:
+        return document
+    return replace(document, language=detect_language(document.text))
+
+
+def _failed(document: Document, exc: Exception) -> Document:
+    """``document`` with the error its extraction raised (logged, never raised)."""
+    logger.debug("%s: extraction failed", document.id, exc_info=True)
+    return replace(document, error=f"extraction failed ({type(exc).__name__}: {exc})")
+
+
+def _joined(
+    document: Document, parts: list[tuple[int, list[Speaker], list[Attribution]]]
+) -> Document:
+    """``document`` with the speakers and statements of its pieces, ``(offset, speakers,
+    statements)`` each."""
+    speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
+    return replace(document, speakers=speakers, attributions=attributions)
 
 
 def _annotate(nlp: Language, documents: list[Document], batch_size: int) -> dict[int, Document]:
@@ -73,8 +90,7 @@ def _annotate(nlp: Language, documents: list[Document], batch_size: int) -> dict
     done: dict[int, Document] = {}
     for document, job in zip(documents, jobs, strict=True):
         parts = [(piece.offset, *_results(next(docs), piece)) for piece in job]
-        speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
-        done[id(document)] = replace(document, speakers=speakers, attributions=attributions)
+        done[id(document)] = _joined(document, parts)
     return done
 
 
@@ -141,9 +157,7 @@ def extract_document(
     extraction that ran out of its time (``BudgetError``, raised through). A failure of
     the extraction itself comes back in ``error``, as from ``extract_many``.
     """
-    document = normalised(document)
-    if not document.language:
-        document = replace(document, language=detect_language(document.text))
+    document = _with_language(normalised(document))
     if document.language not in LANGUAGES:
         return document
     nlp = load_pipeline(model, tagger, min_confidence)
@@ -154,11 +168,9 @@ def extract_document(
             try:
                 doc = nlp(piece.text)
             except Exception as exc:  # reported on the document, never raised
-                logger.debug("%s: extraction failed", document.id, exc_info=True)
-                return replace(document, error=f"extraction failed ({type(exc).__name__}: {exc})")
+                return _failed(document, exc)
         parts.append((piece.offset, *_results(doc, piece)))
-    speakers, attributions = join_results(parts) if len(parts) > 1 else parts[0][1:]
-    return replace(document, speakers=speakers, attributions=attributions)
+    return _joined(document, parts)
 
 
 def _run_batch(args: tuple[list[Document], str, str, float | None, int]) -> list[Document]:

@@ -529,7 +529,7 @@ class SourceResolver:
         if floor is None and self.last_speaker is not None:
             # nobody spoke nearby: the last speaker, unless a role of theirs says otherwise
             # ("the teacher" is no mayor)
-            roles = {w for text, _ in self.last_speaker.role_norms for w in text.split()}
+            roles = self.last_speaker.bag  # the words of their roles
             floor = self.last_speaker if not roles or description.head in roles else None
         if (
             _describes_person(description, root)
