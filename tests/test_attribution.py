@@ -93,6 +93,33 @@ def test_a_quote_closing_before_a_sentence_with_its_own_content_keeps_no_cue() -
     assert any(g.cue is None and g.contents[0].text == "“ Will she win ? ”" for g in groups)
 
 
+def test_a_closed_quote_ending_a_paragraph_takes_no_cue_from_the_next() -> None:
+    # “…” ¶ The rocket was named Horus. — "was named" reports nothing of the quote before.
+    words = ["“", "We", "can", "work", ".", "”", "\n\n", "The", "rocket", "was", "named", "Horus", "."]
+    doc = _doc(words, sent_starts=[0, 7])
+    parts = [Span(doc, 0, 6, label="CONTENT"), Span(doc, 9, 11, label="CUE")]
+    groups = group_parts(doc, parts)
+    quote = next(g for g in groups if g.contents)
+    assert quote.cue is None
+
+
+def test_a_closed_quote_and_the_next_paragraph_are_two_contents() -> None:
+    # “We have seen this.” ¶ The data is strong, he said. — two statements, not one run.
+    words = ["“", "We", "have", "seen", "this", ".", "”", "\n\n"]
+    words += ["The", "data", "is", "strong", ",", "he", "said", "."]
+    doc = _doc(words, sent_starts=[0, 8])
+    parts = [
+        Span(doc, 0, 7, label="CONTENT"),
+        Span(doc, 8, 12, label="CONTENT"),
+        Span(doc, 13, 14, label="SOURCE"),
+        Span(doc, 14, 15, label="CUE"),
+    ]
+    groups = group_parts(doc, parts)
+    said = next(g for g in groups if g.cue is not None)
+    assert [s.text for s in said.contents] == ["The data is strong"]
+    assert any(g.cue is None and g.contents[0].text.startswith("“ We") for g in groups)
+
+
 def _quoted_groups(text: str, *parts: tuple[int, int, str]) -> list[_Group]:
     doc = _doc(text.split(), sent_starts=[0])
     spans = [Span(doc, start, end, label=label) for start, end, label in parts]

@@ -150,6 +150,15 @@ def _closes_before_frame(span: Span, frames: set[int]) -> bool:
         end < len(span.doc)
         and span.text.rstrip()[-1:] in _CLOSING
         and span.doc[end].sent.start in frames
+        and not _paragraph_between(span.doc, span.end, end)
+    )
+
+
+def _paragraph_between(doc: Doc, start: int, end: int) -> bool:
+    """Whether a line break separates token ``start - 1`` from token ``end``."""
+    return any(
+        "\n" in t.whitespace_ or (t.is_space and "\n" in t.text)
+        for t in doc[max(start - 1, 0) : end]
     )
 
 
@@ -299,14 +308,29 @@ def _new_quote(left: Span, right: Span) -> bool:
     return left.text[-1:] in _CLOSING and right.text[:1] in _OPENING
 
 
+def _new_paragraph(doc: Doc, left: Span, right: Span) -> bool:
+    """Whether ``right`` opens a paragraph that does not go on with ``left``'s quotation:
+    only a quotation left open at a paragraph's end runs into the next (“… ¶ “…”)."""
+    return _paragraph_between(doc, left.end, right.start) and (
+        left.text.rstrip()[-1:] in _CLOSING or right.text[:1] not in _OPENING
+    )
+
+
 def _runs(contents: list[Span], doc: Doc) -> list[list[Span]]:
     """Content fragments in runs separated by nothing but whitespace.
 
-    A closed quotation followed by a new one is two statements, not one run.
+    A closed quotation followed by a new one is two statements, not one run; so is a
+    closed quotation and the next paragraph.
     """
     runs: list[list[Span]] = []
     for span in contents:
-        if runs and _adjacent(doc, runs[-1][-1], span) and not _new_quote(runs[-1][-1], span):
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and _adjacent(doc, last, span)
+            and not _new_quote(last, span)
+            and not _new_paragraph(doc, last, span)
+        ):
             runs[-1].append(span)
         else:
             runs.append([span])
