@@ -95,7 +95,21 @@ def test_a_quote_closing_before_a_sentence_with_its_own_content_keeps_no_cue() -
 
 def test_a_closed_quote_ending_a_paragraph_takes_no_cue_from_the_next() -> None:
     # “…” ¶ The rocket was named Horus. — "was named" reports nothing of the quote before.
-    words = ["“", "We", "can", "work", ".", "”", "\n\n", "The", "rocket", "was", "named", "Horus", "."]
+    words = [
+        "“",
+        "We",
+        "can",
+        "work",
+        ".",
+        "”",
+        "\n\n",
+        "The",
+        "rocket",
+        "was",
+        "named",
+        "Horus",
+        ".",
+    ]
     doc = _doc(words, sent_starts=[0, 7])
     parts = [Span(doc, 0, 6, label="CONTENT"), Span(doc, 9, 11, label="CUE")]
     groups = group_parts(doc, parts)
