@@ -331,6 +331,17 @@ def test_a_quote_going_on_after_its_cue_stays_out_of_the_next_paragraph() -> Non
     assert all("wears" not in a.content.text for a in document.attributions if a is not quote)
 
 
+def test_a_quote_goes_on_after_the_rest_of_its_cues_sentence() -> None:
+    text = (
+        "“I filed a complaint a few days later,” he told me with a smile, referring to a"
+        " formal charge against the company. “It was easy. I did it myself.”"
+    )
+    document = saidwhat.extract(text, min_confidence=0.0)
+    quote = next(a for a in document.attributions if "complaint" in a.content.text)
+    assert quote.content.text.endswith("I did it myself.”")
+    assert quote.cue is not None and quote.cue.text == "told"
+
+
 def test_boilerplate_and_plain_narrative_are_not_statements() -> None:
     text = (
         "Disclaimer: The views expressed here are those of the author.\n\n"

@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -55,6 +56,11 @@ MIN_BARE_WORDS = 4
 _OPENING = frozenset('"“‘«„‚‹「')
 _CLOSING = frozenset('"”’»“‘›」')
 
+
+#: The rest of a frame's sentence (", he said, referring to …") that a quotation after it
+#: may follow and still be the same statement's second half.
+_MAX_FRAME_REST = 200
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s")
 
 Origin = Literal["tagger", "completed", "rule", "quote"]
 
@@ -619,29 +625,41 @@ def _frame_end(attribution: Attribution) -> int:
 
 def _join_after_frame(text: str, attributions: list[Attribution]) -> list[Attribution]:
     """“A,” he said. “B.” is one statement: a quotation with no cue or source of its own
-    right after a quoted statement's "he said", in the same paragraph, is its second half."""
+    right after a quoted statement's "he said" (and the rest of its sentence), in the same
+    paragraph, is its second half."""
     joined: list[Attribution] = []
+    quoted: Attribution | None = None  # the last quoted statement with its cue after it
     for attribution in attributions:
-        last = joined[-1] if joined else None
         if (
-            last is not None
+            quoted is not None
             and attribution.kind == "direct"
             and attribution.cue is None
             and attribution.source is None
-            and last.kind in ("direct", "mixed")
-            and last.cue is not None
-            and last.content.end <= last.cue.start
-            and _only_punctuation(text[_frame_end(last) : attribution.content.start])
+            and _rest_of_sentence(text[_frame_end(quoted) : attribution.content.start])
         ):
-            last.content = TextSpan.of(text, [*last.content.spans, *attribution.content.spans])
+            quoted.content = TextSpan.of(text, [*quoted.content.spans, *attribution.content.spans])
             continue
         joined.append(attribution)
+        if (
+            attribution.kind in ("direct", "mixed")
+            and attribution.cue is not None
+            and attribution.content.end <= attribution.cue.start
+        ):
+            quoted = attribution
     return joined
 
 
-def _only_punctuation(between: str) -> bool:
-    """Whether ``between`` is a sentence end and spaces, within one paragraph."""
-    return "\n" not in between and all(c.isspace() or c in ".,;:" for c in between)
+def _rest_of_sentence(between: str) -> bool:
+    """Whether ``between`` ends the frame's sentence within its paragraph, and holds no
+    quotation and no other sentence: ", he said." or ", he told me, referring to a charge."""
+    body = between.rstrip()
+    return (
+        "\n" not in between
+        and len(body) <= _MAX_FRAME_REST
+        and not any(c in _OPENING or c in _CLOSING for c in body)
+        and (not body or body[-1] in ".,;:")
+        and not _SENTENCE_INSIDE.search(body[:-1])
+    )
 
 
 def _covering(attributions: Sequence[Attribution], quote: Quote) -> Attribution | None:
