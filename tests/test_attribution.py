@@ -11,9 +11,17 @@ import spacy
 from spacy.tokens import Doc, Span
 
 import saidwhat
-from saidwhat.attribute.assemble import _Group, _one_content, find_attributions, group_parts
+from saidwhat import Attribution
+from saidwhat.attribute.assemble import (
+    _Group,
+    _join_continued,
+    _one_content,
+    find_attributions,
+    group_parts,
+)
 from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
 from saidwhat.attribute.quotes import find_quotes
+from saidwhat.model import TextSpan
 
 
 def _doc(words: list[str], sent_starts: list[int]) -> Doc:
@@ -340,6 +348,37 @@ def test_a_quote_goes_on_after_the_rest_of_its_cues_sentence() -> None:
     quote = next(a for a in document.attributions if "complaint" in a.content.text)
     assert quote.content.text.endswith("I did it myself.”")
     assert quote.cue is not None and quote.cue.text == "told"
+
+
+def test_a_cue_inside_a_quote_over_paragraphs_does_not_cut_it() -> None:
+    # A transcript quoted paragraph by paragraph: "believes" inside the marks is the
+    # King's word, not a new attribution of the quotation.
+    text = (
+        "The King said: ‘My Government will govern in service to the country.\n"
+        "‘My Government believes that devolution is at the heart of growth.\n"
+        "‘I pray that God may rest upon your counsels.’"
+    )
+
+    def span(part: str, after: str = "") -> TextSpan:
+        start = text.index(part, text.index(after) if after else 0)
+        return TextSpan.of(text, [(start, start + len(part))])
+
+    said = Attribution(
+        "direct",
+        span("‘My Government will govern in service to the country."),
+        cue=span("said:"),
+        source=span("The King"),
+    )
+    believes = Attribution(
+        "indirect",
+        span("that devolution is at the heart of growth."),
+        cue=span("believes"),
+        source=span("My Government", after="‘My Government believes"),
+    )
+    (joined,) = _join_continued(text, [said, believes], find_quotes(text))
+    assert joined is said
+    assert "My Government believes that" in joined.content.text
+    assert joined.content.text.endswith("your counsels.")
 
 
 def test_boilerplate_and_plain_narrative_are_not_statements() -> None:

@@ -674,7 +674,7 @@ def _join_continued(
 ) -> list[Attribution]:
     """One statement for a quotation that runs over paragraphs (the paragraph ends inside the
     quote, the next opens with a quote mark): its later paragraphs join the statement of
-    its first, unless they bring a cue or source of their own."""
+    its first, unless they bring a cue or source of their own outside the quote marks."""
     dropped: set[int] = set()
     for run in quote_runs(list(quotes)):
         first = _covering(attributions, run[0]) if len(run) > 1 else None
@@ -685,16 +685,24 @@ def _join_continued(
             later = _covering(attributions, quote)
             if later is first:
                 continue
-            if later is not None and (later.cue is not None or later.source is not None):
+            if later is not None and _framed_outside(later, quote):
                 break  # the quotation is attributed again: a statement of its own
             if later is not None:
                 dropped.add(id(later))
+            if later is not None and later.cue is None and later.source is None:
                 spans.extend(later.content.spans)
-            else:
+            else:  # nothing covered it, or its own frame is inside: the whole quotation
                 spans.append((quote.inner_start, quote.inner_end))
         if len(spans) > len(first.content.spans):
             first.content = TextSpan.of(text, sorted(set(spans)))
     return [a for a in attributions if id(a) not in dropped]
+
+
+def _framed_outside(attribution: Attribution, quote: Quote) -> bool:
+    """Whether ``attribution`` has a cue or source outside ``quote``: a cue and source
+    inside the quotation ("‘My Government believes that …") are the quoted words."""
+    frame = [p for p in (attribution.cue, attribution.source) if p is not None]
+    return any(p.start < quote.inner_start or p.end > quote.inner_end for p in frame)
 
 
 def _bare_fragment(attribution: Attribution) -> bool:
