@@ -381,6 +381,20 @@ def test_a_cue_inside_a_quote_over_paragraphs_does_not_cut_it() -> None:
     assert joined.content.text.endswith("your counsels.")
 
 
+def test_paragraphs_of_a_quote_before_its_frame_join_the_statement() -> None:
+    # “A. ¶ “B,” he said. — the first paragraph is his too, not a statement without cue.
+    text = (
+        "At the press conference, Fahmi also clarified that Izzah joined the delegation in"
+        " her official capacity.\n“I got confirmation from the prime minister’s chief press"
+        " secretary that Izzah and Faiz were invited by the organisers.\n“So, she was"
+        " invited in her capacity as the director of the think tank Seri,” he said."
+    )
+    document = saidwhat.extract(text, min_confidence=0.0)
+    (quote,) = [a for a in document.attributions if "confirmation" in a.content.text]
+    assert quote.cue is not None and quote.cue.text == "said"
+    assert "she was invited" in quote.content.text
+
+
 def test_boilerplate_and_plain_narrative_are_not_statements() -> None:
     text = (
         "Disclaimer: The views expressed here are those of the author.\n\n"

@@ -674,14 +674,27 @@ def _join_continued(
 ) -> list[Attribution]:
     """One statement for a quotation that runs over paragraphs (the paragraph ends inside the
     quote, the next opens with a quote mark): its later paragraphs join the statement of
-    its first, unless they bring a cue or source of their own outside the quote marks."""
+    its first, unless they bring a cue or source of their own outside the quote marks.
+    Paragraphs before the first one a statement covers are that statement's too
+    (“A. ¶ “B,” he said.)."""
     dropped: set[int] = set()
     for run in quote_runs(list(quotes)):
-        first = _covering(attributions, run[0]) if len(run) > 1 else None
-        if first is None:
+        if len(run) < 2:
             continue
+        covering = [_covering(attributions, quote) for quote in run]
+        found = [k for k, a in enumerate(covering) if a is not None]
+        if not found:
+            continue
+        framed = [k for k in found if _framed_outside(covering[k], run[k])]
+        k = framed[0] if framed else found[0]
+        first = covering[k]
+        assert first is not None
         spans = list(first.content.spans)
-        for quote in run[1:]:
+        for before, quote in zip(covering[:k], run[:k], strict=True):
+            if before is not None:
+                dropped.add(id(before))
+            spans.append((quote.inner_start, quote.inner_end))
+        for quote in run[k + 1 :]:
             later = _covering(attributions, quote)
             if later is first:
                 continue
