@@ -692,3 +692,31 @@ def test_the_secretary_and_the_president_by_their_titles(nlp):
         ],
     )
     assert names(attributions) == ["Antony Blinken", "Volodymyr Zelensky"]
+
+
+@model
+@pytest.mark.parametrize(
+    ("text", "source", "speaker"),
+    [
+        # The name opens the source before a comma and a description, whatever the head.
+        (
+            "'It is very rare that the Federal Reserve would mess up an order,' Chad Hawk, vice"
+            " president of PMG, a paper money grading company in Florida told Fox.",
+            "Chad Hawk, vice president of PMG, a paper money grading company in Florida",
+            "Chad Hawk",
+        ),
+        # A common noun before the name ending the source describes its bearer.
+        (
+            "The street was quiet. Next door neighbour Doris Zibulka told the Mirror she had"
+            " called the city many times.",
+            "Next door neighbour Doris Zibulka",
+            "Doris Zibulka",
+        ),
+    ],
+)
+def test_a_named_source_with_a_description_is_the_named_person(
+    nlp: Language, text: str, source: str, speaker: str
+) -> None:
+    content = "she had called the city" if "city" in text else "It is very rare"
+    _, resolved = run(nlp, text, [said(text, content, source)])
+    assert names(resolved) == [speaker]

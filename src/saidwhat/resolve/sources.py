@@ -311,6 +311,8 @@ class SourceResolver:
         index = self.ctx.index
         if (titled := self._titled_at_end(span)) is not None:
             return self._namesake(titled, previous)
+        if (leading := self._leading_person(span)) is not None:
+            return self._namesake(leading, previous)
         mention = index.at(root.i)
         if mention is not None and index.entities[mention.entity].type != "NORP":
             named = self._namesake(mention, previous)
@@ -347,13 +349,31 @@ class SourceResolver:
             linking = any(_linking(t) for t in doc[span.start : last.start])
             return None if linking else last
         if not (is_title(before) or norm_word(before.text) in ROLE_WORDS):
-            return None
+            # A common noun before the name describes its bearer ("next door neighbour
+            # Doris Zibulka"), unless a preposition puts the name beside it.
+            described = before.pos_ == "NOUN" and before.is_lower
+            if not described or any(_linking(t) for t in doc[span.start : last.start]):
+                return None
         # Not someone else's aide: "a spokesman for Minister Joe Smith", "the wife of President
         # Obama" (the words before the title run end at a preposition).
         i = before.i
         while i > span.start and (doc[i].pos_ == "PROPN" or is_title(doc[i])):
             i -= 1
         return None if doc[i].pos_ == "ADP" or doc[i].tag_ == "POS" else last
+
+    def _leading_person(self, span: Span) -> Mention | None:
+        """A person's name opening the source before a comma and a description ("Chad Hawk,
+        vice president of PMG, a grading company"), whatever the parse made the head; not a
+        list of names ("Smith, Jones and Brown")."""
+        mentions = self.ctx.index.between(span.start, span.end)
+        doc = self.ctx.doc
+        if not mentions or mentions[0].start != span.start or mentions[0].end + 1 >= span.end:
+            return None
+        first = mentions[0]
+        comma, after = doc[first.end], doc[first.end + 1]
+        if self.ctx.index.entities[first.entity].type != "PERSON" or comma.text != ",":
+            return None
+        return first if after.is_lower or after.pos_ == "DET" else None
 
     def _comma_person(self, span: Span, mention: Mention) -> Entity | None:
         """A person named right after ``mention`` and a comma inside the source: the title
