@@ -720,3 +720,19 @@ def test_a_named_source_with_a_description_is_the_named_person(
     content = "she had called the city" if "city" in text else "It is very rare"
     _, resolved = run(nlp, text, [said(text, content, source)])
     assert names(resolved) == [speaker]
+
+
+@model
+def test_an_acronym_the_text_defines_is_the_organisation_even_before_it(nlp: Language) -> None:
+    text = (
+        "IRCC gave up office space in January, officials said. In support of the plan,"
+        " Immigration, Refugees and Citizenship Canada (IRCC) released ten floors. PSPC said"
+        " the plan had changed after Public Services and Procurement Canada (PSPC) reviewed it."
+    )
+    attributions = [
+        said(text, "gave up office space", "officials"),
+        said(text, "the plan had changed", "PSPC"),
+    ]
+    speakers, resolved = run(nlp, text, attributions)
+    assert names(resolved)[1] == "Public Services and Procurement Canada"
+    assert not [s for s in speakers if s.name in ("IRCC", "PSPC")]

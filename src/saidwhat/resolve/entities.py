@@ -443,6 +443,35 @@ def _qualify(doc: Doc, raws: list[_Raw]) -> None:
             raw.qualifier = before.start
 
 
+def acronym_definitions(doc: Doc, raws: list[_Raw]) -> dict[str, str]:
+    """Acronyms the text defines: "Immigration, Refugees and Citizenship Canada (IRCC)",
+    "The Times of India (TOI)" — the lower-case acronym and the organisation's name. The
+    acronym's letters are the name's initials, in order, starting with its first."""
+    found: dict[str, str] = {}
+    for raw in raws:
+        if raw.type != "ORG" or raw.end + 2 >= len(doc) or doc[raw.end].text != "(":
+            continue
+        short, close = doc[raw.end + 1], doc[raw.end + 2]
+        letters = short.text.lower()
+        if close.text != ")" or not (short.is_alpha and short.text[:2].isupper()):
+            continue
+        name = _POSSESSIVE.sub("", " ".join(doc[raw.start : raw.end].text.split()))
+        words = name.replace(",", " ").split()
+        initials = "".join(w[0].lower() for w in words if w.lower() != "the")
+        if (
+            2 <= len(letters) <= 8
+            and initials[:1] == letters[:1]
+            and _subsequence(letters, initials)
+        ):
+            found.setdefault(letters, name)  # as ``_Builder.add`` names it
+    return found
+
+
+def _subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
 def _acronym(token: Token) -> bool:
     """A word in capitals that may be a title before a name ("MEC", "MP", "CEO")."""
     return token.is_upper and token.is_alpha and 2 <= len(token) <= 5
@@ -489,6 +518,8 @@ class _Builder:
         self.tails: dict[str, list[int]] = {}
         self.heads: dict[str, list[int]] = {}
         self.acronyms: dict[str, int] = {}
+        #: Acronyms the text defines, to their names (``acronym_definitions``).
+        self.definitions: dict[str, str] = {}
 
     def add(self, raw: _Raw) -> None:
         span = self.doc[raw.start : raw.end]
@@ -535,6 +566,9 @@ class _Builder:
 
     def _other(self, raw: _Raw, text: str) -> Entity:
         words = _key_words(text)
+        if len(words) == 1 and words[0] in self.definitions:
+            text = self.definitions[words[0]]  # "IRCC", even before the text defines it
+            words = _key_words(text)
         key = " ".join(words)
         key = f"{raw.type}:{COUNTRY_VARIANTS.get(key, key)}"
         if key in self.keys:
@@ -571,7 +605,11 @@ class _Builder:
 def build_index(doc: Doc) -> EntityIndex:
     """Every PERSON, ORG, GPE, NORP and LOC entity of ``doc``, with mentions and roles."""
     builder = _Builder(doc)
-    for raw in _raw_mentions(doc):
+    raws = _raw_mentions(doc)
+    builder.definitions = acronym_definitions(doc, raws)
+    for raw in raws:
+        if raw.end - raw.start == 1 and doc[raw.start].lower_ in builder.definitions:
+            raw.type = "ORG"  # "PSPC" tagged PERSON
         builder.add(raw)
     words: dict[str, set[int]] = {}
     for entity in builder.entities:
