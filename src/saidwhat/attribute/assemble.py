@@ -468,6 +468,30 @@ def _extend(doc: Doc, groups: Sequence[_Group]) -> None:
                 taken.update(extra)
 
 
+def _subjects_tagged_as_content(doc: Doc, groups: Sequence[_Group]) -> None:
+    """A content fragment that is the cue's grammatical subject, with the content after the
+    cue, is the source: "India's embassy in Washington | says | that …" tagged as two
+    contents around the cue."""
+    for group in groups:
+        if group.cue is None or len(group.contents) < 2:
+            continue
+        if not any(c.start >= group.cue.end for c in group.contents):
+            continue
+        subject = source_span(doc, group.cue.root)
+        if subject is None:
+            continue
+        inside = [
+            c
+            for c in group.contents
+            if c.end <= group.cue.start and subject.start <= c.start and c.end <= subject.end
+        ]
+        if not inside:
+            continue
+        group.contents = [c for c in group.contents if c not in inside]
+        if not group.sources:
+            group.sources = [subject]
+
+
 def _add_subjects(doc: Doc, groups: Sequence[_Group]) -> None:
     """Give a cue still without a source its grammatical subject."""
     taken = _taken(groups)
@@ -600,6 +624,7 @@ def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[
     if rules:
         _complete(doc, groups)
         _extend(doc, groups)
+        _subjects_tagged_as_content(doc, groups)
         _add_subjects(doc, groups)
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
