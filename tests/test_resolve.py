@@ -736,3 +736,14 @@ def test_an_acronym_the_text_defines_is_the_organisation_even_before_it(nlp: Lan
     speakers, resolved = run(nlp, text, attributions)
     assert names(resolved)[1] == "Public Services and Procurement Canada"
     assert not [s for s in speakers if s.name in ("IRCC", "PSPC")]
+
+
+@model
+def test_a_title_in_capitals_is_no_speakers_name(nlp: Language) -> None:
+    text = (
+        "Sir Keir Starmer has defended accepting gifts from a Labour donor. The Prime Minister"
+        " suggested he would continue to take gifts from Lord Alli."
+    )
+    speakers, resolved = run(nlp, text, [said(text, "he would continue", "The Prime Minister")])
+    assert names(resolved) != ["Prime Minister"]
+    assert "Prime Minister" not in [s.name for s in speakers]

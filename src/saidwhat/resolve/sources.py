@@ -43,6 +43,7 @@ from saidwhat.resolve.lexicon import (
     MALE_WORDS,
     ORG_HEADS,
     ORG_NAME_WORDS,
+    ROLE_QUALIFIERS,
     ROLE_WORDS,
 )
 from saidwhat.resolve.pronouns import resolve_pronoun
@@ -178,9 +179,20 @@ def _linking(token: Token) -> bool:
 
 
 def _long_name(span: Span, token: Token) -> bool:
-    """Whether ``token`` ends a name of several capitalised words ("Tyrone Pike")."""
+    """Whether ``token`` ends a name of several capitalised words ("Tyrone Pike"), not a
+    title in capitals ("Prime Minister")."""
     previous = token.doc[token.i - 1] if token.i > span.start else None
-    return previous is not None and previous.pos_ == "PROPN" and previous.is_title
+    return (
+        previous is not None
+        and previous.pos_ == "PROPN"
+        and previous.is_title
+        and not (_title_word(previous) and is_title(token))
+    )
+
+
+def _title_word(token: Token) -> bool:
+    """A word of a title in capitals: "Prime" or "Minister" in "Prime Minister"."""
+    return is_title(token) or norm_word(token.text) in ROLE_QUALIFIERS
 
 
 def _describes_person(description: Description, root: Token) -> bool:
