@@ -747,3 +747,14 @@ def test_a_title_in_capitals_is_no_speakers_name(nlp: Language) -> None:
     speakers, resolved = run(nlp, text, [said(text, "he would continue", "The Prime Minister")])
     assert names(resolved) != ["Prime Minister"]
     assert "Prime Minister" not in [s.name for s in speakers]
+
+
+@model
+def test_whom_a_document_went_to_did_not_issue_it(nlp: Language) -> None:
+    text = (
+        "The Conservatives’ letter to Daniel Greenberg, the standards commissioner, said the"
+        " gifts should be investigated."
+    )
+    source = "The Conservatives’ letter to Daniel Greenberg"
+    _, resolved = run(nlp, text, [said(text, "the gifts should be investigated", source)])
+    assert names(resolved) != ["Daniel Greenberg"]

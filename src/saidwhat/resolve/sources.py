@@ -190,6 +190,14 @@ def _long_name(span: Span, token: Token) -> bool:
     )
 
 
+def _addressed(token: Token, span: Span) -> bool:
+    """Whether ``token`` sits in a "to …" phrase inside ``span``: whom a document went to."""
+    return any(
+        t.lower_ == "to" and t.dep_ == "prep" and span.start <= t.i < span.end
+        for t in token.ancestors
+    )
+
+
 def _title_word(token: Token) -> bool:
     """A word of a title in capitals: "Prime" or "Minister" in "Prime Minister"."""
     return is_title(token) or norm_word(token.text) in ROLE_QUALIFIERS
@@ -287,6 +295,8 @@ class SourceResolver:
         ("the ministry issued a statement", "the ministry said in a statement")."""
         index, doc = self.ctx.index, self.ctx.doc
         for mention in index.between(span.start, span.end):
+            if _addressed(doc[mention.start], span):
+                continue  # "the Conservatives' letter to Daniel Greenberg": not its issuer
             if index.entities[mention.entity].type in ("PERSON", "ORG"):
                 return self._namesake(mention, previous)
         for child in root.children:
