@@ -12,10 +12,11 @@ import time
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from saidwhat.model import Attribution, Kind, Speaker, TextSpan
 from saidwhat.resolve import resolve_speakers
-from saidwhat.resolve.entities import _same_first, split_name
+from saidwhat.resolve.entities import _missed_surnames, _Raw, _same_first, split_name
 from saidwhat.resolve.roles import norm_text, norm_word
 
 model = pytest.mark.model
@@ -758,3 +759,19 @@ def test_whom_a_document_went_to_did_not_issue_it(nlp: Language) -> None:
     source = "The Conservatives’ letter to Daniel Greenberg"
     _, resolved = run(nlp, text, [said(text, "the gifts should be investigated", source)])
     assert names(resolved) != ["Daniel Greenberg"]
+
+
+def test_a_surname_the_ner_missed_is_still_the_person_named_in_full() -> None:
+    words = ["Speaker", "Peter", "Katjavivi", "came", ".", "Katjavivi", ",", "a", "friend", ","]
+    words += ["said", "Katjavivi", "Street", "is", "closed", "."]
+    pos = ["PROPN", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT"]
+    pos += ["VERB", "PROPN", "PROPN", "AUX", "VERB", "PUNCT"]
+    doc = Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        pos=pos,
+        ents=["O", "B-PERSON", "I-PERSON"] + ["O"] * (len(words) - 3),
+    )
+    raws = _missed_surnames(doc, [_Raw(1, 3, "PERSON", "PERSON")])
+    # the bare surname the NER left untagged joins; "Katjavivi Street" is a street
+    assert [(r.start, r.end, r.type) for r in raws] == [(1, 3, "PERSON"), (5, 6, "PERSON")]

@@ -427,7 +427,29 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
         alone = raw.type != "PERSON" and raw.end - raw.start == 1
         if alone and token.lower_ in known and token.is_title:
             raw.type = "PERSON"  # whatever its tag: "Trump" is often a NOUN or VERB here
-    return raws
+    return _missed_surnames(doc, raws)
+
+
+def _missed_surnames(doc: Doc, raws: list[_Raw]) -> list[_Raw]:
+    """The surname of a person the text named in full, where the NER tagged nothing
+    ("Katjavivi, one of Geingob's close friends, …" after "Peter Katjavivi")."""
+    full = [r for r in raws if r.type == "PERSON" and r.end - r.start > 1]
+    surnames = {doc[r.end - 1].lower_ for r in full if doc[r.end - 1].is_title}
+    if not surnames:
+        return raws
+    covered = {i for r in raws for i in range(r.start, r.end)}
+    first = min(r.start for r in full)
+    missed = [
+        _Raw(t.i, t.i + 1, "PERSON", "PERSON")
+        for t in doc[first:]
+        if t.lower_ in surnames
+        and t.i not in covered
+        and t.is_title
+        and t.pos_ == "PROPN"
+        and not t.ent_type_
+        and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")
+    ]
+    return sorted(raws + missed, key=lambda r: r.start) if missed else raws
 
 
 def _qualify(doc: Doc, raws: list[_Raw]) -> None:
