@@ -164,6 +164,22 @@ def test_a_token_without_word_pieces_is_left_out() -> None:
     assert runner.tag([Doc(vocab, words=["\u200b", "\u200b"])]) == [[]]
 
 
+def test_the_encoder_depth_is_stored_with_the_weights(tmp_path: Path) -> None:
+    import json
+
+    model = transformer.TransformerTagger(3, 3, pretrained=False, layers=2)
+    deps, tags = {"nsubj": 2}, {"NN": 2}
+    transformer.save_weights(model, deps, tags, tmp_path / "two")
+    assert len(transformer.load(tmp_path / "two").model.enc.encoder.layer) == 2
+    # weights stored before the depth was recorded are the full six layers
+    full = transformer.TransformerTagger(3, 3, pretrained=False)
+    transformer.save_weights(full, deps, tags, tmp_path)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    del meta["layers"]
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    assert len(transformer.load(tmp_path).model.enc.encoder.layer) == 6
+
+
 def test_unreadable_weights_are_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "meta.json").write_text('{"labels": [], "deps": {}, "tags": {}}')
     (tmp_path / "weights.safetensors").write_text("version https://git-lfs.github.com/spec/v1\n")

@@ -2,13 +2,16 @@
 
     python training/prepare.py ../shared/data/polnear training/corpus
     python training/train_transformer.py training/output-transformer \
-        [--train training/corpus/train-all.spacy] [--epochs 4] [--ship]
+        [--train training/corpus/train-all.spacy] [--epochs 4] [--layers N] [--threads N]
+        [--ship]
 
 Needs the ``accurate`` extra. Trains on the gold spans ``prepare.py`` stored in
 ``doc.spans["gold_parts"]`` (windows of 256 word pieces, 192 apart; AdamW, 8e-5 for
 the encoder and 1e-3 for the rest, the rate rising over the first 6% of the steps and
 decaying linearly to zero from the first; batches of 16 windows). Saves the weights
 after each epoch; ``--ship`` copies the last ones to ``src/saidwhat/weights/transformer``.
+``--layers N`` keeps only the first N of MiniLM's six encoder layers (a faster tagger; the
+count is stored in the weights' ``meta.json``); ``--threads 1`` leaves a core free.
 On this machine's two cores an epoch over all 840 train articles takes about 12 minutes.
 """
 
@@ -40,12 +43,14 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--layers", type=int, help="keep the first N encoder layers (all: 6)")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
     parser.add_argument("--limit", type=int, help="train on the first N docs only (a smoke run)")
     parser.add_argument("--ship", action="store_true", help="copy the weights into the package")
     args = parser.parse_args()
     random.seed(args.seed)
     torch.manual_seed(args.seed)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
 
     docs = list(DocBin().from_disk(args.train).get_docs(spacy.blank("en").vocab))[: args.limit]
     deps = {d: i + 2 for i, d in enumerate(sorted({t.dep_ for doc in docs for t in doc}))}
@@ -58,7 +63,9 @@ def main() -> None:
         items.extend((enc, s, e) for s, e in transformer.windows(len(enc.ids), size, TRAIN_STRIDE))
     print(f"{len(docs)} docs, {len(items)} windows", flush=True)
 
-    model = transformer.TransformerTagger(len(deps) + 2, len(tags) + 2, pretrained=True)
+    model = transformer.TransformerTagger(
+        len(deps) + 2, len(tags) + 2, pretrained=True, layers=args.layers
+    )
     encoder = list(model.enc.parameters())
     head = [p for name, p in model.named_parameters() if not name.startswith("enc.")]
     optimizer = torch.optim.AdamW(

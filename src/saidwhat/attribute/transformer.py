@@ -47,15 +47,21 @@ BFLOAT16 = True
 
 
 class TransformerTagger(nn.Module):
-    """The MiniLM encoder, parse label and tag embeddings, one linear layer over LABELS."""
+    """The MiniLM encoder, parse label and tag embeddings, one linear layer over LABELS.
 
-    def __init__(self, n_deps: int, n_tags: int, *, pretrained: bool) -> None:
+    ``layers``: keep only the encoder's first ``layers`` layers (None: all six).
+    """
+
+    def __init__(
+        self, n_deps: int, n_tags: int, *, pretrained: bool, layers: int | None = None
+    ) -> None:
         super().__init__()
-        if pretrained:
-            self.enc = transformers.AutoModel.from_pretrained(BASE)
+        depth = {} if layers is None else {"num_hidden_layers": layers}
+        if pretrained:  # the first layers' pretrained weights; the rest are not loaded
+            self.enc = transformers.AutoModel.from_pretrained(BASE, **depth)
         else:  # the weights come from a saved state
             self.enc = transformers.AutoModel.from_config(
-                transformers.AutoConfig.from_pretrained(BASE)
+                transformers.AutoConfig.from_pretrained(BASE, **depth)
             )
         self.dep = nn.Embedding(n_deps, 32)
         self.tag = nn.Embedding(n_tags, 32)
@@ -174,7 +180,12 @@ def save_weights(
             tensors[name] = value.half()
     out.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(out / "weights.safetensors"))
-    meta = {"labels": list(LABELS), "deps": deps, "tags": tags}
+    meta = {
+        "labels": list(LABELS),
+        "deps": deps,
+        "tags": tags,
+        "layers": model.enc.config.num_hidden_layers,
+    }
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
@@ -201,7 +212,12 @@ def _load(path: Path) -> AccurateTagger:
         for name, value in stored.items()
         if not name.endswith(".scale")
     }
-    model = TransformerTagger(len(meta["deps"]) + 2, len(meta["tags"]) + 2, pretrained=False)
+    model = TransformerTagger(
+        len(meta["deps"]) + 2,
+        len(meta["tags"]) + 2,
+        pretrained=False,
+        layers=meta.get("layers"),  # weights stored before layers were recorded: all of them
+    )
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:  # missing, unexpected or misshapen tensors
