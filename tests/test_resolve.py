@@ -775,3 +775,39 @@ def test_a_surname_the_ner_missed_is_still_the_person_named_in_full() -> None:
     raws = _missed_surnames(doc, [_Raw(1, 3, "PERSON", "PERSON")])
     # the bare surname the NER left untagged joins; "Katjavivi Street" is a street
     assert [(r.start, r.end, r.type) for r in raws] == [(1, 3, "PERSON"), (5, 6, "PERSON")]
+
+
+@model
+def test_an_interviews_unattributed_quote_is_its_subjects(nlp: Language) -> None:
+    text = (
+        "Tony Blair said the party must return to the centre. He said the economy came first."
+        " Blair said the war had been a mistake of planning. He said he still spoke to leaders.\n"
+        "The office is quiet. Books line the walls and a clock ticks by the window.\n"
+        "The garden outside is empty in October and the street is calm.\n"
+        "“The main challenge in the Middle East is really about the battle within Islam.”"
+    )
+    attributions = [
+        said(text, "the party must return", "Tony Blair"),
+        said(text, "the economy came first", "He"),
+        said(text, "the war had been", "Blair"),
+        said(text, "he still spoke", "He", after="mistake"),
+        said(text, "“The main challenge", None, kind="direct"),
+    ]
+    _, resolved = run(nlp, text, attributions)
+    assert names(resolved)[-1] == "Tony Blair"
+
+
+@model
+def test_a_sourceless_quote_stays_unattributed_without_a_clear_principal(nlp: Language) -> None:
+    text = (
+        "Tony Blair said the party must return to the centre. Gordon Brown said the economy"
+        " came first.\nThe office is quiet. Books line the walls.\nThe garden is empty.\n"
+        "“The main challenge in the Middle East is really about the battle within Islam.”"
+    )
+    attributions = [
+        said(text, "the party must return", "Tony Blair"),
+        said(text, "the economy came first", "Gordon Brown"),
+        said(text, "“The main challenge", None, kind="direct"),
+    ]
+    _, resolved = run(nlp, text, attributions)
+    assert names(resolved)[-1] is None

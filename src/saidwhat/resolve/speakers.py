@@ -30,6 +30,10 @@ from saidwhat.resolve.sources import SourceResolver
 CARRY_PARAGRAPHS = 1
 #: How many resolved attributions back a quote holding a source ("I said") is looked for.
 ENCLOSING_LOOKBACK = 5
+#: A quote with no source and nobody speaking nearby goes to the person who says at least
+#: this many, and this share, of the article's attributed statements (an interview's subject).
+PRINCIPAL_STATEMENTS = 4
+PRINCIPAL_SHARE = 0.5
 
 
 def resolve_speakers(
@@ -93,7 +97,29 @@ def _resolve_all(
         if entity is not None:
             recent = [*recent[-(ENCLOSING_LOOKBACK - 1) :], (attribution, entity)]
             resolver.last_speaker = entity
+    if (principal := _principal(attributions, referents)) is not None:
+        for i, attribution in enumerate(attributions):
+            if referents[i] is None and attribution.source is None and attribution.kind == "direct":
+                referents[i] = principal  # an interview's unattributed answers
     return referents, linked
+
+
+def _principal(attributions: list[Attribution], referents: list[Entity | None]) -> Entity | None:
+    """The person who says most of an article (an interview's subject): at least
+    ``PRINCIPAL_STATEMENTS`` of the attributed statements and ``PRINCIPAL_SHARE`` of them."""
+    counts: dict[int, int] = {}
+    people: dict[int, Entity] = {}
+    for attribution, entity in zip(attributions, referents, strict=True):
+        if entity is not None and attribution.source is not None:
+            counts[entity.id] = counts.get(entity.id, 0) + 1
+            people[entity.id] = entity
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    enough = counts[best] >= PRINCIPAL_STATEMENTS
+    if not enough or counts[best] < PRINCIPAL_SHARE * sum(counts.values()):
+        return None
+    return people[best] if people[best].speaker_type == "PERSON" else None
 
 
 def _enclosing(recent: list[tuple[Attribution, Entity]], source: TextSpan) -> Entity | None:
