@@ -811,3 +811,15 @@ def test_a_sourceless_quote_stays_unattributed_without_a_clear_principal(nlp: La
     ]
     _, resolved = run(nlp, text, attributions)
     assert names(resolved)[-1] is None
+
+
+@model
+def test_a_state_body_named_by_its_country_is_an_organisation(nlp: Language) -> None:
+    text = (
+        "India’s embassy in Washington says that the national security adviser has spoken"
+        " to the secretary of state."
+    )
+    source = "India’s embassy in Washington"
+    speakers, resolved = run(nlp, text, [said(text, "that the national security", source)])
+    assert names(resolved) == ["India’s embassy in Washington"]
+    assert speakers[0].type == "ORG"

@@ -45,6 +45,7 @@ from saidwhat.resolve.lexicon import (
     ORG_NAME_WORDS,
     ROLE_QUALIFIERS,
     ROLE_WORDS,
+    STATE_BODIES,
 )
 from saidwhat.resolve.pronouns import resolve_pronoun
 from saidwhat.resolve.roles import is_title, norm_word
@@ -196,6 +197,14 @@ def _addressed(token: Token, span: Span) -> bool:
         t.lower_ == "to" and t.dep_ == "prep" and span.start <= t.i < span.end
         for t in token.ancestors
     )
+
+
+def _owned_body(root: Token) -> bool:
+    """A state body or organisation named by whose it is: "India's embassy", "Ukraine's
+    state emergency service" (a country or organisation in the possessive)."""
+    if norm_word(root.text) not in STATE_BODIES or root.tag_ in ("NNS", "NNPS"):
+        return False
+    return any(c.dep_ == "poss" and c.ent_type_ in ("GPE", "NORP", "ORG") for c in root.children)
 
 
 def _title_word(token: Token) -> bool:
@@ -582,9 +591,23 @@ class SourceResolver:
             # "the 37-year-old", "the expert", "the lawyer": the person who has the floor,
             # or who spoke last when nobody spoke nearby
             return Resolution(floor, linked=True)
+        if _owned_body(root):
+            return Resolution(self._body(span, root), linked=True)
         if description.organisation:
             return Resolution(self._group(span, root), linked=True)
         return Resolution(None)
+
+    def _body(self, span: Span, root: Token) -> Entity:
+        """The organisation a source names by its owner and kind ("India's embassy in
+        Washington", "Ukraine's state emergency service"): one ORG by that name."""
+        end = root.i + 1
+        for child in root.rights:
+            if child.dep_ == "prep" and child.lower_ in ("in", "of") and child.i == end:
+                end = min(child.right_edge.i + 1, span.end)
+        start = span.start + (self.ctx.doc[span.start].lower_ == "the")
+        name = " ".join(self.ctx.doc[start:end].text.split()).strip(" ,;:")
+        found = self.ctx.index.lookup_other(name)
+        return found if found is not None else self.ctx.index.add("ORG", name)
 
     def _group(self, span: Span, root: Token) -> Entity:
         """The GROUP named by a source: its text up to the head noun and an "of" phrase after
