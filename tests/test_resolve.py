@@ -823,3 +823,19 @@ def test_a_state_body_named_by_its_country_is_an_organisation(nlp: Language) -> 
     speakers, resolved = run(nlp, text, [said(text, "that the national security", source)])
     assert names(resolved) == ["India’s embassy in Washington"]
     assert speakers[0].type == "ORG"
+
+
+@model
+def test_a_name_tagged_org_with_a_persons_office_is_a_person(nlp: Language) -> None:
+    text = (
+        "“The minimum wait is four to eight months,” the company’s CEO, Abdulaziz Jaafar, told"
+        " Rest of World.\nJaafar is also pushing universities to offer space courses. “If you"
+        " want to build a satellite, you need higher skills,” he said."
+    )
+    attributions = [
+        said(text, "“The minimum wait", "the company’s CEO, Abdulaziz Jaafar", kind="direct"),
+        said(text, "“If you", "he", kind="direct"),
+    ]
+    speakers, resolved = run(nlp, text, attributions)
+    assert names(resolved) == ["Abdulaziz Jaafar", "Abdulaziz Jaafar"]
+    assert speakers[0].type == "PERSON"

@@ -507,14 +507,32 @@ def _raw_mentions(doc: Doc) -> list[_Raw]:
         if raw.type in ("PERSON", "ORG"):
             roles = roles_of(doc, raw.start, raw.end, person=raw.type == "PERSON")
             raw.roles, raw.anchors = roles.texts, roles.anchors
+            if raw.type == "ORG" and _person_by_role(doc, raw):
+                raw.type = "PERSON"  # "the company's CEO, Abdulaziz Jaafar" tagged ORG
             if raw.type == "PERSON" and roles.first is not None:
                 titles.update(range(roles.first, raw.start))
         if raw.type == "PERSON":
             raw.gender = _person_gender(doc, raw.start, raw.roles)
+    retyped = {doc[r.end - 1].lower_ for r in raws if r.type == "PERSON" and r.label == "ORG"}
+    for raw in raws:
+        alone = raw.type == "ORG" and raw.end - raw.start == 1
+        if alone and retyped and doc[raw.start].lower_ in retyped:
+            raw.type = "PERSON"  # the surname of a person the role showed ("Jaafar")
     kept = [r for r in raws if not _inside_title(doc, r, titles)]
     for raw in kept:
         raw.in_title = raw.start in titles
     return kept
+
+
+def _person_by_role(doc: Doc, raw: _Raw) -> bool:
+    """Whether an ORG span is a person's name by its role: two or more capitalised words,
+    none an organisation's, with a person's office beside them ("CEO", "minister")."""
+    words = doc[raw.start : raw.end]
+    if len(words) < 2 or not all(t.is_title for t in words):
+        return False
+    if any(norm_word(t.text) in ORG_NAME_WORDS for t in words):
+        return False
+    return any(role_head(role) in ROLE_WORDS for role in raw.roles)
 
 
 def _inside_title(doc: Doc, raw: _Raw, titles: set[int]) -> bool:
