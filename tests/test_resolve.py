@@ -839,3 +839,14 @@ def test_a_name_tagged_org_with_a_persons_office_is_a_person(nlp: Language) -> N
     speakers, resolved = run(nlp, text, attributions)
     assert names(resolved) == ["Abdulaziz Jaafar", "Abdulaziz Jaafar"]
     assert speakers[0].type == "PERSON"
+
+
+@model
+def test_a_pronoun_after_a_cleft_finds_its_focus(nlp: Language) -> None:
+    text = (
+        "After Lily Miyazaki won her first-round match on Monday, it was Katie Boulter who got"
+        " the ball rolling on Tuesday with a convincing victory over Diane Parry.\n"
+        "“Hopefully I’ve started everyone off well today,” she told Sky Sports afterwards."
+    )
+    _, resolved = run(nlp, text, [said(text, "“Hopefully", "she", kind="direct")])
+    assert names(resolved) == ["Katie Boulter"]

@@ -48,6 +48,8 @@ def _is_subject(ctx: Context, mention: Mention) -> bool:
         if not mention.start <= token.head.i < mention.end or token.head.i == token.i:
             if token.dep_ == "appos":
                 token = token.head
+            if token.dep_ == "attr" and any(c.dep_ == "relcl" for c in token.children):
+                return True  # a cleft: "it was Katie Boulter who got the ball rolling"
             return token.dep_ in _SUBJECTS
     return False
 
