@@ -40,3 +40,10 @@ def test_hard_wrapped_lines_start_a_sentence_only_after_its_end() -> None:
 def test_news_paragraphs_are_not_hard_wrapped() -> None:
     text = "Headline Without A Stop\nFirst paragraph.\nSecond paragraph.\n“A quote.”\nLast one."
     assert not hard_wrapped(text)
+
+
+def test_a_paragraphs_first_word_is_no_sentence_of_its_own() -> None:
+    doc = paragraphs(NLP.make_doc("Desjardins\nRoyce Mendes, a director, was cautious."))
+    royce = next(t for t in doc if t.text == "Royce")
+    assert royce.is_sent_start
+    assert doc[royce.i + 1].is_sent_start is False

@@ -16,7 +16,13 @@ from spacy.tokens import Doc
 
 from saidwhat.model import Attribution, Kind, Speaker, TextSpan
 from saidwhat.resolve import resolve_speakers
-from saidwhat.resolve.entities import _missed_surnames, _Raw, _same_first, split_name
+from saidwhat.resolve.entities import (
+    _missed_names,
+    _missed_surnames,
+    _Raw,
+    _same_first,
+    split_name,
+)
 from saidwhat.resolve.roles import norm_text, norm_word
 
 model = pytest.mark.model
@@ -850,3 +856,17 @@ def test_a_pronoun_after_a_cleft_finds_its_focus(nlp: Language) -> None:
     )
     _, resolved = run(nlp, text, [said(text, "“Hopefully", "she", kind="direct")])
     assert names(resolved) == ["Katie Boulter"]
+
+
+def test_a_name_the_ner_missed_is_known_by_its_office() -> None:
+    # Royce Mendes , managing director , was cautious .  (the parse given by hand)
+    words = ["Royce", "Mendes", ",", "managing", "director", ",", "was", "cautious", "."]
+    heads = [1, 6, 1, 4, 1, 1, 6, 6, 6]
+    deps = ["compound", "nsubj", "punct", "compound", "appos", "punct", "ROOT", "acomp", "punct"]
+    pos = ["PROPN", "PROPN", "PUNCT", "NOUN", "NOUN", "PUNCT", "AUX", "ADJ", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert [(r.start, r.end, r.type) for r in _missed_names(doc, [])] == [(0, 2, "PERSON")]
+    # without the office beside it, a capitalised subject is no person
+    deps[4] = "dep"
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert _missed_names(doc, []) == []

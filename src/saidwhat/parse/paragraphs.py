@@ -47,4 +47,8 @@ def paragraphs(doc: Doc) -> Doc:
         if wrapped and token.text.count("\n") < 2 and before.text[-1] not in _SENTENCE_END:
             continue
         following.is_sent_start = True
+        if following.i + 1 < len(doc) and not doc[following.i + 1].is_space:
+            # A paragraph's first word is no sentence of its own: marked alone, the start
+            # made the parser cut "Royce | Mendes, …, was more cautious" after the first name.
+            doc[following.i + 1].is_sent_start = False
     return doc

@@ -427,7 +427,30 @@ def _typed_mentions(doc: Doc) -> list[_Raw]:
         alone = raw.type != "PERSON" and raw.end - raw.start == 1
         if alone and token.lower_ in known and token.is_title:
             raw.type = "PERSON"  # whatever its tag: "Trump" is often a NOUN or VERB here
-    return _missed_surnames(doc, raws)
+    return _missed_surnames(doc, _missed_names(doc, raws))
+
+
+def _missed_names(doc: Doc, raws: list[_Raw]) -> list[_Raw]:
+    """A person's name the NER missed, known by the office in apposition to it: "Royce
+    Mendes, Desjardins Economics managing director, was more cautious" (two or more
+    capitalised proper nouns, the subject of their clause)."""
+    covered = {i for r in raws for i in range(r.start, r.end)}
+    missed = []
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "PROPN" or token.i in covered:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        name = doc[start : token.i + 1]
+        if len(name) < 2 or not all(t.is_title and t.i not in covered for t in name):
+            continue
+        if any(norm_word(t.text) in ORG_NAME_WORDS or is_title(t) for t in name):
+            continue
+        offices = [c for c in token.rights if c.dep_ == "appos"]
+        if any(role_head(doc[c.left_edge.i : c.i + 1].text) in ROLE_WORDS for c in offices):
+            missed.append(_Raw(start, token.i + 1, "PERSON", "PERSON"))
+    return sorted(raws + missed, key=lambda r: r.start) if missed else raws
 
 
 def _missed_surnames(doc: Doc, raws: list[_Raw]) -> list[_Raw]:
