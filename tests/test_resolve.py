@@ -870,3 +870,13 @@ def test_a_name_the_ner_missed_is_known_by_its_office() -> None:
     deps[4] = "dep"
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
     assert _missed_names(doc, []) == []
+
+
+@model
+def test_a_double_barrelled_surname_is_found_by_its_last_part(nlp: Language) -> None:
+    text = (
+        "Duduzile Zuma-Sambudla appeared in the Durban high court on Monday. Sambudla said"
+        " the fight for economic transformation must be intensified."
+    )
+    _, resolved = run(nlp, text, [said(text, "the fight for economic", "Sambudla")])
+    assert names(resolved) == ["Duduzile Zuma-Sambudla"]

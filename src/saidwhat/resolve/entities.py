@@ -268,8 +268,11 @@ def _register_person(
     first, surname = split_name(words)
     entity.first = entity.first or first
     entity.surname = entity.surname or surname
-    if entity.id not in surnames.setdefault(surname, []):
-        surnames[surname].append(entity.id)
+    # a double-barrelled surname is also found by its last part ("Zuma-Sambudla": Sambudla)
+    keys = [surname, surname.rsplit("-", 1)[-1]] if "-" in surname else [surname]
+    for key in keys:
+        if entity.id not in surnames.setdefault(key, []):
+            surnames[key].append(entity.id)
     for word in words[: len(words) - len(surname.split())]:
         ids = given.setdefault(word, [])
         if len(word.rstrip(".")) > 1 and word not in NAME_SUFFIXES and entity.id not in ids:
