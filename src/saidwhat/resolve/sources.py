@@ -374,16 +374,17 @@ class SourceResolver:
         if not all(t.is_punct or t.is_space for t in doc[last.end : span.end]):
             return None
         before = doc[last.start - 1]
+        # a preposition puts the name beside the words before it, not in them
+        linking = any(_linking(t) for t in doc[span.start : last.start])
         if before.text == "," and norm_word(span.root.text) in ROLE_WORDS:
             # "the former editor of the Standard, George Osborne"; not "the lawyer for the
             # victim, Jane Doe" (the name may be the victim's)
-            linking = any(_linking(t) for t in doc[span.start : last.start])
             return None if linking else last
         if not (is_title(before) or norm_word(before.text) in ROLE_WORDS):
             # A common noun before the name describes its bearer ("next door neighbour
-            # Doris Zibulka"), unless a preposition puts the name beside it.
+            # Doris Zibulka")
             described = before.pos_ == "NOUN" and before.is_lower
-            if not described or any(_linking(t) for t in doc[span.start : last.start]):
+            if not described or linking:
                 return None
         # Not someone else's aide: "a spokesman for Minister Joe Smith", "the wife of President
         # Obama" (the words before the title run end at a preposition).
