@@ -147,10 +147,24 @@ def test_the_right_speaker(text: str, source: str, speaker: str) -> None:
     assert statement.speaker is not None and statement.speaker.name == speaker
 
 
-def test_a_source_nothing_resolves_keeps_its_text_and_no_speaker() -> None:
-    (statement,) = _statements("A source said the talks had failed and would not resume.")
-    assert statement.source is not None and statement.source.text == "A source"
-    assert statement.speaker is None
+def test_a_source_nothing_resolves_is_its_description_not_a_guess() -> None:
+    text = (
+        "Antony Blinken arrived in Kyiv on Monday. A source said the talks had failed and "
+        "would not resume. A study published last year found that most voters disagree with "
+        "the plan."
+    )
+    source, study = _statements(text)
+    assert source.source is not None and source.source.text == "A source"
+    assert source.speaker is not None
+    assert (source.speaker.name, source.speaker.type) == ("A source", "UNNAMED")
+    assert study.speaker is not None
+    assert (study.speaker.name, study.speaker.type) == ("A study", "DOCUMENT")
+
+
+@pytest.mark.parametrize("text", ["He said the talks had failed and would not resume."])
+def test_a_pronoun_nothing_resolves_has_no_speaker(text: str) -> None:
+    (statement,) = _statements(text)
+    assert statement.source is not None and statement.speaker is None
 
 
 def test_a_source_never_runs_over_a_line_break() -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from saidwhat.attribute.senses import ENGLISH, CueLexicon, base_form, cue_word, phrasal
-from saidwhat.model import Attribution
+from saidwhat.model import UNNAMED_TYPES, Attribution
 
 WEIGHTS = Path(__file__).resolve().parent / "statement_weights.json"
 
@@ -107,7 +107,8 @@ def _source_features(doc: Doc, attribution: Attribution, lexicon: CueLexicon) ->
     span = _span(doc, attribution.source.start, attribution.source.end)
     found: dict[str, float] = {}
     words = [w.lower() for w in re.findall(r"\w+", attribution.source.text)]
-    if words and words[0] in lexicon.personal and attribution.speaker is None:
+    unnamed = attribution.speaker is None or attribution.speaker.type in UNNAMED_TYPES
+    if words and words[0] in lexicon.personal and unnamed:
         found["source_author"] = 1.0  # "I think", "you should", not inside a quote
     if span is not None:
         root = span.root
@@ -117,8 +118,8 @@ def _source_features(doc: Doc, attribution: Attribution, lexicon: CueLexicon) ->
             found["source_document"] = 1.0
         if root.pos_ == "PRON" and "source_thing" not in found:
             found["source_pronoun"] = 1.0
-    if attribution.speaker is None:
-        found["speaker_none"] = 1.0
+    if unnamed:
+        found["speaker_none"] = 1.0  # nobody named: no speaker, or only a description
     else:
         found[f"speaker_{attribution.speaker.type.lower()}"] = 1.0
     return found

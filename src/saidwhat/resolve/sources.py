@@ -16,8 +16,13 @@
    as the organisation that was the subject of the last sentences; an unnamed
    spokesperson or official as the organisation it speaks for ("a Kremlin spokesman");
 6. otherwise a plural or collective description becomes a GROUP named by the
-   source text ("Critics", "some Republicans", "the government"); a singular one
-   ("a senior official who spoke on condition of anonymity") stays unresolved.
+   source text ("Critics", "some Republicans", "the government").
+
+What nothing resolves keeps its description (``SourceResolver.unnamed``): "a senior
+official who spoke on condition of anonymity" is the UNNAMED speaker "a senior official",
+"a study published last year" the DOCUMENT of that name, as the annotation guideline
+asks ("if the text never names them, give the best description"). Neither is linked
+across articles. A pronoun, or a source that is no noun phrase, stays unresolved.
 """
 
 from __future__ import annotations
@@ -236,6 +241,8 @@ class SourceResolver:
         self.groups: dict[str, Entity] = {}
         #: The speaker of the last resolved statement, however far back (set by the caller).
         self.last_speaker: Entity | None = None
+        #: The last of those speakers who is a person.
+        self.last_person: Entity | None = None
 
     def resolve(
         self, attribution: Attribution, previous: Entity | None, enclosing: Entity | None = None
@@ -577,12 +584,12 @@ class SourceResolver:
             media = description.head in MEDIA_NOUNS
             recent = self._recent_company(span, any_role=True, media=media)
             return Resolution(recent, linked=recent is not None)
-        floor = previous
-        if floor is None and self.last_speaker is not None:
-            # nobody spoke nearby: the last speaker, unless a role of theirs says otherwise
-            # ("the teacher" is no mayor)
-            roles = self.last_speaker.bag  # the words of their roles
-            floor = self.last_speaker if not roles or description.head in roles else None
+        floor = previous if previous is not None and previous.type == "PERSON" else None
+        if floor is None and self.last_person is not None:
+            # no person spoke nearby ("the experts advise" between): the last person who
+            # spoke, unless a role of theirs says otherwise ("the teacher" is no mayor)
+            roles = self.last_person.bag  # the words of their roles
+            floor = self.last_person if not roles or description.head in roles else None
         if (
             _describes_person(description, root)
             and floor is not None
@@ -610,18 +617,37 @@ class SourceResolver:
         found = self.ctx.index.lookup_other(name)
         return found if found is not None else self.ctx.index.add("ORG", name)
 
-    def _group(self, span: Span, root: Token) -> Entity:
+    def unnamed(self, attribution: Attribution) -> Entity | None:
+        """The description a source nothing resolved gives of its speaker: an UNNAMED
+        speaker ("a local doctor"), or a DOCUMENT ("a study published last year"); None
+        when the source is no noun phrase ("he", "by Jeffrey Epstein")."""
+        if attribution.source is None:
+            return None
+        start, end = attribution.source.spans[0]
+        span = self.ctx.span(start, end)
+        if span is None:
+            return None
+        root = span.root
+        if root.pos_ != "NOUN" or span[0].pos_ in ("ADP", "PRON", "VERB", "AUX", "CCONJ"):
+            return None
+        document = base_form(root.text) in ENGLISH.documents
+        return self._group(span, root, "DOCUMENT" if document else "UNNAMED")
+
+    def _group(self, span: Span, root: Token, type_: str = "GROUP") -> Entity:
         """The GROUP named by a source: its text up to the head noun and an "of" phrase after
-        it ("dozens of papers", "Critics of the plan"), without clauses that follow."""
+        it ("dozens of papers", "Critics of the plan"), without clauses that follow; an
+        UNNAMED speaker or DOCUMENT also keeps a "for" phrase ("a spokesman for the
+        ministry")."""
         end = root.i + 1
+        phrases = ("of",) if type_ == "GROUP" else ("of", "for")
         for child in root.rights:
-            if child.dep_ == "prep" and child.lower_ == "of" and child.i == end:
+            if child.dep_ == "prep" and child.lower_ in phrases and child.i == end:
                 objects = [c.i for c in child.children if c.dep_ == "pobj" and c.i < span.end]
                 end = objects[0] + 1 if objects else end
         if end - span.start > MAX_GROUP_NAME:
             end = root.i + 1
         name = " ".join(self.ctx.doc[span.start : end].text.split()).strip(" ,;:")
-        key = name.lower()
+        key = f"{type_} {name.lower()}"
         if key not in self.groups:
-            self.groups[key] = self.ctx.index.add("GROUP", name)
+            self.groups[key] = self.ctx.index.add(type_, name)
         return self.groups[key]

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from saidwhat.model import Attribution, EntityRef, Speaker, TextSpan
+from saidwhat.model import UNNAMED_TYPES, Attribution, EntityRef, Speaker, TextSpan
 from saidwhat.resolve.about import about
 from saidwhat.resolve.context import Context, first_char, last_char
 from saidwhat.resolve.entities import Entity
@@ -90,13 +90,19 @@ def _resolve_all(
             entity = found.entity
             if entity is not None and found.linked:
                 linked.setdefault(entity.id, []).append(attribution.source)
+            elif entity is None and (entity := resolver.unnamed(attribution)) is not None:
+                linked.setdefault(entity.id, []).append(attribution.source)
         elif attribution.kind == "direct" and previous and _near(ctx, previous[0], attribution):
             entity = previous[1]
         referents[i] = entity
         previous = (attribution, entity)
-        if entity is not None:
+        if entity is not None and entity.type not in UNNAMED_TYPES:
+            # a description ("a local doctor") carries to the quotes after it, but is
+            # nobody a later pronoun or description could mean
             recent = [*recent[-(ENCLOSING_LOOKBACK - 1) :], (attribution, entity)]
             resolver.last_speaker = entity
+            if entity.type == "PERSON":
+                resolver.last_person = entity
     if (principal := _principal(attributions, referents)) is not None:
         for i, attribution in enumerate(attributions):
             if referents[i] is None and attribution.source is None and attribution.kind == "direct":
