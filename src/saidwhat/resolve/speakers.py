@@ -87,10 +87,11 @@ def _resolve_all(
             last = recent[-1] if recent else None
             floor = last[1] if last and _near(ctx, last[0], attribution) else None
             found = resolver.resolve(attribution, floor, _enclosing(recent, attribution.source))
-            entity = found.entity
-            if entity is not None and found.linked:
-                linked.setdefault(entity.id, []).append(attribution.source)
-            elif entity is None and (entity := resolver.unnamed(attribution)) is not None:
+            entity, named = found.entity, found.linked
+            if entity is None:
+                entity = resolver.unnamed(attribution)  # "a local doctor": its description
+                named = entity is not None
+            if entity is not None and named:
                 linked.setdefault(entity.id, []).append(attribution.source)
         elif attribution.kind == "direct" and previous and _near(ctx, previous[0], attribution):
             entity = previous[1]
