@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["direct", "indirect", "mixed"]
-EntityType = Literal[
-    "PERSON", "ORG", "GPE", "NORP", "GROUP", "UNNAMED", "DOCUMENT", "LOC", "OTHER"
-]
+EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "GROUP", "UNNAMED", "DOCUMENT", "LOC", "OTHER"]
 #: Speakers the text never names, known by their description only ("a local doctor",
 #: "a study published last year"): kept per article, never linked across articles.
 UNNAMED_TYPES = frozenset({"UNNAMED", "DOCUMENT"})
