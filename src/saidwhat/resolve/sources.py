@@ -41,7 +41,7 @@ from saidwhat.resolve.descriptions import (
     match_affiliation,
     match_description,
 )
-from saidwhat.resolve.entities import Entity, Mention, name_words
+from saidwhat.resolve.entities import Entity, Mention, honorific_gender, name_words
 from saidwhat.resolve.lexicon import (
     COLLECTIVE,
     FEMALE_WORDS,
@@ -457,6 +457,8 @@ class SourceResolver:
         entity = index.entities[mention.entity]
         words = name_words(self.ctx.doc[mention.start : mention.end].text)
         ids = index.surnames.get(" ".join(words), []) if entity.type == "PERSON" else []
+        gender = honorific_gender(self.ctx.doc, mention.start)  # "Mrs. Obama" is no Mr. Obama
+        ids = [i for i in ids if gender is None or index.entities[i].gender in (None, gender)]
         if len(ids) < 2 or len(words) != 1:
             return entity
         best = max(
