@@ -62,6 +62,9 @@ def test_a_plain_path_opens_a_sqlite_file(clean_env: Path) -> None:
         assert store.stats()["articles"] == 1
     with pytest.raises(NotFoundError, match="no such store"):
         open_store(clean_env / "missing.db", readonly=True)
+    for readonly in (False, True):
+        with pytest.raises(InputError, match="a directory, not a store file"):
+            open_store(f"sqlite:///{clean_env}", readonly=readonly)
 
 
 def test_a_sqlite_url_has_three_slashes_then_a_relative_or_absolute_path(clean_env: Path) -> None:

@@ -73,4 +73,6 @@ def open_store(url: str | Path | None = None, *, readonly: bool = False) -> Stor
     path = store_file(url)
     if path is None:  # a database server: ``store_file`` refuses them until PostgreSQL comes
         raise InputError("no backend for this store URL")
+    if path.is_dir():  # as ``--db`` said when it was a click.Path(dir_okay=False)
+        raise InputError(f"{path}: a directory, not a store file")
     return SQLiteStore(path, readonly=readonly)
