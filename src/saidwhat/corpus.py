@@ -32,7 +32,7 @@ from saidwhat.link import text_key
 from saidwhat.link.linker import CorpusLinker
 from saidwhat.model import Document
 from saidwhat.pipeline import LANGUAGES, extract_many
-from saidwhat.store import DuplicateArticle, SQLiteStore
+from saidwhat.store import DuplicateArticle, Store
 
 #: Outcomes reported to ``on_article``.
 STORED, DUPLICATE, FAILED = "stored", "duplicate", "failed"
@@ -72,7 +72,7 @@ class IngestSummary:
 
 def ingest(
     paths: Iterable[str | Path],
-    store: SQLiteStore,
+    store: Store,
     *,
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -107,7 +107,7 @@ def ingest(
 
 def ingest_documents(
     items: Iterable[Document | InputFailure],
-    store: SQLiteStore,
+    store: Store,
     *,
     jobs: int = 1,
     tagger: str = DEFAULT_TAGGER,

@@ -1,5 +1,8 @@
 """The store for notebooks: ``saidwhat.open("saidwhat.db").quotes(speaker="Peskov")``.
 
+The store is a path or URL, as ``saidwhat --db`` takes (``open_store``); by default
+``$SAIDWHAT_DB``, else ``saidwhat.db``.
+
 Records are the dataclasses of ``saidwhat.model``; the ``*_frame`` methods give
 pandas DataFrames of the same rows, flat as in ``saidwhat export --format csv``.
 """
@@ -10,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from saidwhat.model import CorpusSpeaker, Document, QuoteCluster, Statement
-from saidwhat.store import DEFAULT_DB, QuoteFilter, SQLiteStore
+from saidwhat.store import QuoteFilter, open_store
 from saidwhat.store.export import flat_row
 
 if TYPE_CHECKING:
@@ -20,8 +23,8 @@ if TYPE_CHECKING:
 class Corpus:
     """A read-only view of a saidwhat store."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
-        self.store = SQLiteStore(path, readonly=True)
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.store = open_store(path, readonly=True)
 
     def quotes(self, *, limit: int = 100, offset: int = 0, **filters: Any) -> list[Statement]:
         """Statements newest first; ``filters`` are ``QuoteFilter``'s fields (speaker, about, q,
@@ -63,6 +66,7 @@ class Corpus:
         self.close()
 
 
-def open(path: str | Path = DEFAULT_DB) -> Corpus:
-    """Open the store at ``path`` for reading."""
+def open(path: str | Path | None = None) -> Corpus:
+    """Open the store at ``path`` (a path or URL; None: ``$SAIDWHAT_DB``, else
+    ``saidwhat.db``) for reading."""
     return Corpus(path)

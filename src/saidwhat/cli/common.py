@@ -6,7 +6,6 @@ import logging
 import os
 import re
 import sys
-from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -21,7 +20,7 @@ from saidwhat.ingest import (
     MAX_MAX_FILE_BYTES,
     format_size,
 )
-from saidwhat.store import DEFAULT_DB
+from saidwhat.store import DB_VARIABLE, DEFAULT_DB
 
 #: Libraries whose log messages are noise for a user (each failure is reported once,
 #: by the CLI); shown with ``-v``.
@@ -67,14 +66,13 @@ class ByteSize(click.ParamType):
         return int(size)
 
 
-#: ``--db``: the store a command reads or writes.
+#: ``--db``: the store a command reads or writes, as ``open_store`` takes it (None when not
+#: given: ``open_store`` then reads $SAIDWHAT_DB).
 db_option = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="SAIDWHAT_DB",
-    help="The store file (also $SAIDWHAT_DB).",
+    metavar="PATH|URL",
+    help="The store: a file path or a URL (sqlite:///PATH; postgresql:// is not available "
+    f"yet).  [default: ${DB_VARIABLE}, else {DEFAULT_DB}]",
 )
 #: ``--max-bytes``: the per-article size limit of the commands that read inputs.
 max_bytes_option = click.option(

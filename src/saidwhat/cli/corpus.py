@@ -33,7 +33,7 @@ from saidwhat.errors import SaidwhatError
 from saidwhat.ingest import count_articles, names_nothing
 from saidwhat.link import format_diff
 from saidwhat.model import QuoteCluster, Statement
-from saidwhat.store import KINDS, QuoteFilter, SQLiteStore
+from saidwhat.store import DEFAULT_DB, KINDS, QuoteFilter, Store, open_store, store_file
 from saidwhat.store.export import FORMATS, write_csv, write_jsonl, write_parquet
 
 _limit = click.option(
@@ -59,11 +59,12 @@ def _chosen(format_: str | None, terminal: str, piped: str) -> str:
 
 
 @contextmanager
-def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
-    """The store at ``db``; its errors, a file that cannot be written and a reader that
-    went away end the command cleanly."""
+def _store(db: str | None, *, readonly: bool = True) -> Iterator[Store]:
+    """The store at ``db`` (a path or URL; None: $SAIDWHAT_DB, else the default); its
+    errors, a file that cannot be written and a reader that went away end the command
+    cleanly."""
     try:
-        with SQLiteStore(db, readonly=readonly) as store:
+        with open_store(db, readonly=readonly) as store:
             yield store
     except SaidwhatError as exc:
         fail(str(exc))
@@ -96,7 +97,7 @@ def _store(db: Path, *, readonly: bool = True) -> Iterator[SQLiteStore]:
 )
 def ingest_command(
     paths: tuple[str, ...],
-    db: Path,
+    db: str | None,
     jobs: int,
     max_bytes: int,
     max_file_bytes: int,
@@ -110,10 +111,10 @@ def ingest_command(
     Articles already stored (same URL or same text) are skipped, so a rerun after an
     interruption finishes the rest. The exit status is 1 if any input failed.
     """
-    failures = failures or db.with_name(db.name + ".failures.tsv")
     if all(names_nothing(p) for p in paths):  # a mistyped path: make no store for it
         fail(f"no such file, directory or matching files: {', '.join(paths)}")
     with _store(db, readonly=False) as store:
+        failures = failures or _failures_file(db)
         interactive = sys.stderr.isatty()
         total = (
             count_articles(
@@ -155,6 +156,13 @@ def ingest_command(
         click.get_current_context().exit(1)
 
 
+def _failures_file(db: str | None) -> Path:
+    """``DB.failures.tsv`` beside the store's file (beside the default one for a store
+    that is not a file)."""
+    path = store_file(db) or Path(DEFAULT_DB)
+    return path.with_name(path.name + ".failures.tsv")
+
+
 def _summary_line(summary: IngestSummary) -> str:
     parts = [
         f"stored {summary.stored} article(s) with {summary.statements} statement(s)",
@@ -187,7 +195,7 @@ def _summary_line(summary: IngestSummary) -> str:
 @_limit
 @_format("table", "jsonl", "csv")
 def quotes(
-    db: Path,
+    db: str | None,
     speaker: str | None,
     about: str | None,
     query: str | None,
@@ -246,7 +254,7 @@ def _echo_statements(statements: list[Statement]) -> None:
 @click.option("-q", "--query", "query", help="Part of a name or alias.")
 @_limit
 @_format("table", "jsonl")
-def speakers(db: Path, query: str | None, limit: int, format_: str | None) -> None:
+def speakers(db: str | None, query: str | None, limit: int, format_: str | None) -> None:
     """Speakers across the corpus, most quoted first, with aliases and roles."""
     with _store(db) as store:
         found = store.speakers(query, limit=limit)
@@ -265,7 +273,7 @@ def speakers(db: Path, query: str | None, limit: int, format_: str | None) -> No
 @click.argument("article_id")
 @db_option
 @_format("table", "json")
-def show(article_id: str, db: Path, format_: str | None) -> None:
+def show(article_id: str, db: str | None, format_: str | None) -> None:
     """One article with its statements and the other articles of its story."""
     with _store(db) as store:
         document, statements, story_id = store.article(article_id)
@@ -295,7 +303,7 @@ def show(article_id: str, db: Path, format_: str | None) -> None:
 @db_option
 @_limit
 @_format("table", "jsonl")
-def clusters(db: Path, limit: int, format_: str | None) -> None:
+def clusters(db: str | None, limit: int, format_: str | None) -> None:
     """The most reported quotes: first appearance, every outlet, and wording changes."""
     with _store(db) as store:
         found = store.clusters(limit=limit)
@@ -338,7 +346,7 @@ def _echo_cluster(cluster: QuoteCluster) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file (standard output when absent; required for parquet).",
 )
-def export(db: Path, format_: str, to: Path | None) -> None:
+def export(db: str | None, format_: str, to: Path | None) -> None:
     """Every statement, with article metadata, speaker and quote cluster."""
     if format_ == "parquet" and to is None:
         raise click.UsageError("--format parquet needs --to FILE")
@@ -359,7 +367,7 @@ def export(db: Path, format_: str, to: Path | None) -> None:
 @click.command()
 @db_option
 @_format("table", "json")
-def stats(db: Path, format_: str | None) -> None:
+def stats(db: str | None, format_: str | None) -> None:
     """What the store holds: articles, languages, stories, statements, speakers, clusters."""
     with _store(db) as store:
         counts = store.stats()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from saidwhat.cli.common import db_option, fail, min_confidence_option, tagger_option
 from saidwhat.errors import SaidwhatError
 from saidwhat.serve.settings import EXTRACT_SECONDS
-from saidwhat.store import SQLiteStore
+from saidwhat.store import open_store, store_url
 
 #: The environment variable that may hold the write token (kept out of the process list).
 TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
@@ -35,7 +33,7 @@ TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
     help="Longest time an extraction request may take, waiting included (then 503).",
 )
 def serve(
-    db: Path,
+    db: str | None,
     host: str,
     port: int,
     write_token: str | None,
@@ -52,9 +50,10 @@ def serve(
     from saidwhat.parse.nlp import DEFAULT_MODEL, load_pipeline
     from saidwhat.serve import ServeSettings, create_app
 
+    db = store_url(db)  # $SAIDWHAT_DB is read once, here
     try:
         # A writable server may start on a new store; a read-only one needs an existing one.
-        SQLiteStore(db, readonly=write_token is None).close()
+        open_store(db, readonly=write_token is None).close()
         # A missing model fails here, not at the first request; the arguments are given as
         # extract_many gives them, so that the cached pipeline is the one it will use.
         load_pipeline(DEFAULT_MODEL, tagger, min_confidence)

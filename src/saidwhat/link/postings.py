@@ -4,9 +4,9 @@ Story and quote matching look candidates up by keys (LSH band keys, exact-words 
 word-run keys), then verify them against payloads fetched for the candidates only:
 an article's MinHash signature, a quote variant's cluster and words. Anything that
 answers ``Postings`` can hold the indexes: ``MemoryPostings`` here (tests, small
-in-memory indexes), ``SQLiteStore`` (the ``link_keys`` and ``quote_variants`` tables),
-later another database. The keys are computed here and in ``stories``/``quotes`` only,
-so every implementation holds the same ones.
+in-memory indexes), a corpus store (``saidwhat.store.Store``: ``SQLiteStore`` keeps them
+in the ``link_keys`` and ``quote_variants`` tables, later PostgreSQL). The keys are computed
+here and in ``stories``/``quotes`` only, so every implementation holds the same ones.
 
 Keys are signed 64-bit integers (an SQLite INTEGER, a PostgreSQL BIGINT); a namespace
 keeps the kinds of key apart. A collision between two different keys only adds a

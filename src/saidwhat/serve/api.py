@@ -28,7 +28,7 @@ from saidwhat.model import Document
 from saidwhat.pipeline import extract_document
 from saidwhat.serve.settings import MAX_PAGE_SIZE, MAX_TEXT_CHARS, SERVE_PIECE_CHARS
 from saidwhat.serve.turns import budgeted
-from saidwhat.store import KINDS, QuoteFilter, SQLiteStore
+from saidwhat.store import KINDS, QuoteFilter, Store
 from saidwhat.store.filters import MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -61,7 +61,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": "Error"} for code in codes}
 
 
-def reader(request: Request) -> SQLiteStore:
+def reader(request: Request) -> Store:
     """This thread's read-only store."""
     return request.app.state.stores.reader()
 

@@ -21,8 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from saidwhat.errors import InputError, NotFoundError
 from saidwhat.model import Statement
-from saidwhat.store import QuoteFilter, SQLiteStore
-from saidwhat.store.filters import KINDS
+from saidwhat.store import KINDS, QuoteFilter, Store
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -71,7 +70,7 @@ def render_error(request: Request, status: int, message: str) -> Response:
     )
 
 
-def _reader(request: Request) -> SQLiteStore:
+def _reader(request: Request) -> Store:
     return request.app.state.stores.reader()
 
 
@@ -90,7 +89,7 @@ def _page_number(value: str | None) -> int:
     return number
 
 
-def _cluster_sizes(store: SQLiteStore, statements: list[Statement]) -> dict[int, int]:
+def _cluster_sizes(store: Store, statements: list[Statement]) -> dict[int, int]:
     """How many statements each quote cluster among ``statements`` holds."""
     ids = {s.cluster_id for s in statements if s.cluster_id is not None}
     return {cid: store.count_quotes(QuoteFilter(cluster=cid)) for cid in ids}

@@ -26,10 +26,11 @@ MAX_PAGE_SIZE = 200
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServeSettings:
-    """The store to serve, the token that allows adding articles (None: read-only) and the
-    attribution tagger that extracts and stores articles ("accurate" or "fast")."""
+    """The store to serve (a path or URL, as ``open_store`` takes), the token that allows
+    adding articles (None: read-only) and the attribution tagger that extracts and stores
+    articles ("accurate" or "fast")."""
 
-    db: Path
+    db: str | Path
     write_token: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
     tagger: str = DEFAULT_TAGGER

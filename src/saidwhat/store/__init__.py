@@ -1,19 +1,23 @@
-"""The corpus store: articles, speakers, statements and clusters in one SQLite file."""
+"""The corpus store: articles, speakers, statements and clusters behind the ``Store``
+protocol, opened by ``open_store`` (SQLite, one file, is the backend today)."""
 
-from saidwhat.store.filters import KINDS, QuoteFilter, fts_query
+from saidwhat.store.base import DuplicateArticle, Store
+from saidwhat.store.filters import KINDS, QuoteFilter
 from saidwhat.store.migrations import MIGRATIONS, migrate
-from saidwhat.store.sqlite import DuplicateArticle, SQLiteStore
-
-#: The store file ``saidwhat`` commands use unless told otherwise.
-DEFAULT_DB = "saidwhat.db"
+from saidwhat.store.sqlite import SQLiteStore
+from saidwhat.store.urls import DB_VARIABLE, DEFAULT_DB, open_store, store_file, store_url
 
 __all__ = [
+    "DB_VARIABLE",
     "DEFAULT_DB",
     "KINDS",
     "MIGRATIONS",
     "DuplicateArticle",
     "QuoteFilter",
     "SQLiteStore",
-    "fts_query",
+    "Store",
     "migrate",
+    "open_store",
+    "store_file",
+    "store_url",
 ]

@@ -1,11 +1,14 @@
-"""The filters of a statement search, shared by ``saidwhat quotes``, the API and notebooks."""
+"""The filters of a statement search, shared by ``saidwhat quotes``, the API and notebooks.
+
+``QuoteFilter`` is plain, validated data: each store backend turns it into its own query
+(``sqlite_filters`` for SQLite), so nothing here knows a query language.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from saidwhat.errors import InputError
 
@@ -14,10 +17,8 @@ KINDS = ("direct", "indirect", "mixed")
 MAX_QUERY_CHARS = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-#: Largest id SQLite stores (a signed 64-bit integer).
+#: Largest id a store holds (a signed 64-bit integer: SQLite's INTEGER, PostgreSQL's BIGINT).
 _MAX_ID = 2**63 - 1
-#: Sorts after every character: a date followed by it ends the range of that day.
-_LAST_CHAR = "\U0010ffff"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,7 +55,7 @@ class QuoteFilter:
                 raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise InputError(f"min_confidence: {self.min_confidence} is not between 0 and 1")
-        if self.q is not None and self.q.strip() and not fts_query(self.q):
+        if self.q is not None and self.q.strip() and not self.q_terms[0]:
             raise InputError(f"q: {self.q!r} has no words to search for")
 
     @property
@@ -66,8 +67,13 @@ class QuoteFilter:
         return value if isinstance(value, int) and 0 <= value <= _MAX_ID else None
 
     @property
+    def q_terms(self) -> tuple[tuple[str, ...], bool]:
+        """``search_terms`` of ``q``: its words, and whether the last is a prefix."""
+        return search_terms(self.q or "")
+
+    @property
     def reads_articles(self) -> bool:
-        """Whether the WHERE clause of ``sql`` reads the articles (``r``) table."""
+        """Whether the filter tests the statements' articles (outlet, publication date)."""
         return bool(self.outlet or self.since or self.until)
 
     @property
@@ -75,66 +81,8 @@ class QuoteFilter:
         """Whether the filter picks statements through an index of their own (speaker,
         ``about``, words, article, cluster): few enough to sort rather than walk in order."""
         speaker = self.speaker_id is not None or bool(self.speaker)
-        words = bool(self.q and fts_query(self.q))
+        words = bool(self.q_terms[0])
         return speaker or words or bool(self.about or self.article) or self.cluster is not None
-
-    def sql(self) -> tuple[str, list[Any]]:
-        """The WHERE clause (over ``a`` attributions and ``r`` articles) and its parameters."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.speaker_id is not None:
-            clauses.append("a.speaker_id = ?")
-            params.append(self.speaker_id)
-        elif isinstance(self.speaker, str) and self.speaker:
-            clauses.append(
-                f"(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}"
-                f" UNION SELECT id FROM speakers WHERE name {LIKE})"
-                f" OR (a.speaker_id IS NULL AND a.speaker_name {LIKE}))"
-            )
-            params += [contains(self.speaker)] * 3
-        if self.about:
-            clauses.append(f"a.id IN (SELECT attribution_id FROM about WHERE name {LIKE})")
-            params.append(contains(self.about))
-        if self.q and (match := fts_query(self.q)):
-            clauses.append(
-                "a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)"
-            )
-            params.append(match)
-        if self.kind:
-            clauses.append("a.kind = ?")
-            params.append(self.kind)
-        if self.outlet:
-            clauses.append(f"r.outlet {LIKE}")
-            params.append(contains(self.outlet))
-        # Bare comparisons of the column, so that the articles_published index serves them:
-        # ``published >= day`` is ``substr(published, 1, 10) >= day`` for a 10-character
-        # day, and any value that starts with ``until`` sorts below ``until`` + U+10FFFF.
-        if self.since:
-            clauses.append("r.published >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("r.published < ?")
-            params.append(self.until + _LAST_CHAR)
-        if self.article:
-            clauses.append("a.article_id = ?")
-            params.append(self.article)
-        if self.cluster is not None:
-            clauses.append("a.cluster_id = ?")
-            params.append(self.cluster)
-        if self.min_confidence:
-            clauses.append("a.confidence >= ?")
-            params.append(self.min_confidence)
-        return (" AND ".join(clauses) or "1"), params
-
-
-#: A LIKE whose pattern escapes its wildcards with a backslash (see ``contains``).
-LIKE = "LIKE ? ESCAPE '\\'"
-
-
-def contains(text: str) -> str:
-    """The LIKE pattern matching values that contain ``text`` literally ("%" and "_" too)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _is_day(value: str) -> bool:
@@ -147,14 +95,9 @@ def _is_day(value: str) -> bool:
     return True
 
 
-def fts_query(text: str) -> str:
-    """``text`` as an FTS5 query: every word must occur; a final ``*`` keeps prefix search.
-
-    Words are quoted, so user input never reaches FTS5's query syntax.
+def search_terms(text: str) -> tuple[tuple[str, ...], bool]:
+    """The words of a search box, every one of which must occur, and whether the last is a
+    prefix (the text ends with ``*``). Anything else in ``text`` is not syntax: it is dropped.
     """
-    words = _WORD.findall(text)
-    prefix = text.rstrip().endswith("*")
-    terms = [f'"{w}"' for w in words]
-    if prefix and terms:
-        terms[-1] += "*"
-    return " ".join(terms)
+    words = tuple(_WORD.findall(text))
+    return words, bool(words) and text.rstrip().endswith("*")

@@ -27,7 +27,8 @@ from saidwhat.model import (
     Statement,
     TextSpan,
 )
-from saidwhat.store.filters import LIKE, QuoteFilter, contains
+from saidwhat.store.filters import QuoteFilter
+from saidwhat.store.sqlite_filters import LIKE, contains, filter_sql
 
 _STATEMENT_COLUMNS = """
     a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,
@@ -52,7 +53,7 @@ class Reads:
     ) -> list[Statement]:
         """Statements matching ``where``, newest first (undated last)."""
         where = where or QuoteFilter()
-        sql, params = where.sql()
+        sql, params = filter_sql(where)
         # With table statistics SQLite may walk the articles newest first (articles_published)
         # and test each statement, which is quick unless the filter keeps few of them; then
         # the unary + keeps the index out of the ORDER BY, and the matches are sorted.
@@ -66,7 +67,7 @@ class Reads:
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
         where = where or QuoteFilter()
-        sql, params = where.sql()
+        sql, params = filter_sql(where)
         # Every statement has its article (a foreign key) and speakers are a LEFT JOIN, so
         # the joins change no count: they are only made when the filter reads the article.
         tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"

@@ -1,6 +1,7 @@
 """The embedded store: one SQLite file (WAL mode) holding the corpus.
 
-``SQLiteStore`` (with its read queries, ``reads.Reads``) is the only code that
+``SQLiteStore`` is the SQLite backend of the ``Store`` protocol (``base``); it, its read
+queries (``reads.Reads``) and its filters (``sqlite_filters``) are the only code that
 touches SQL. Writes go through ``add_article``, one transaction per article, so a
 run killed at any moment leaves whole articles or none.
 """
@@ -24,6 +25,7 @@ from saidwhat.model import (
     LinkedSpeaker,
     TextSpan,
 )
+from saidwhat.store.base import DuplicateArticle
 from saidwhat.store.migrations import MIGRATIONS, migrate, version
 from saidwhat.store.reads import Reads, in_chunks
 
@@ -35,10 +37,6 @@ BUSY_TIMEOUT = 30.0
 WAL_CHECKPOINT_PAGES = 10_000
 #: Rows of each index ANALYZE reads when a writable store is closed (0 would be all).
 ANALYSIS_LIMIT = 1000
-
-
-class DuplicateArticle(StoreError):
-    """The article (same URL or same normalised text) is already stored."""
 
 
 class SQLiteStore(Reads):
