@@ -287,3 +287,31 @@ def test_a_dash_after_a_quotation_without_a_name_signs_nothing() -> None:
     text = "Voters share their thoughts.\n\n“We will win this fight in the end” — and they did.\n"
     for statement in saidwhat.extract(text, min_confidence=0.0).attributions:
         assert statement.cue is None or statement.cue.text != "—"
+
+
+def test_a_pronoun_right_after_an_unnamed_person_is_that_person() -> None:
+    text = (
+        "Maria Lopez, the mayor, said the town would rebuild.\n\n"
+        'A local doctor told reporters that three people had died. "It was chaos," she said.\n\n'
+        'The woman said the roads were closed. "We had no warning," he said.\n\n'
+        'The new contract says workers get more pay. "It is fair," he said.'
+    )
+    by_content = {
+        s.content.text.strip('"'): s for s in saidwhat.extract(text, min_confidence=0).attributions
+    }
+    chaos = by_content["It was chaos,"]
+    assert chaos.speaker is not None and chaos.speaker.name == "A local doctor"
+    assert by_content["We had no warning,"].speaker is None  # "he" is not the woman
+    assert by_content["It is fair,"].speaker is None  # nor a contract
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The couple split. Ex-friends claimed that she was rude to the staff.", "Ex-friends"),
+        ("The row grew. Number 10 said the letter was wrong about the budget.", "Number 10"),
+    ],
+)
+def test_an_unnamed_speaker_is_named_by_its_whole_description(text: str, speaker: str) -> None:
+    (statement,) = saidwhat.extract(text, min_confidence=0).attributions
+    assert statement.speaker is not None and statement.speaker.name == speaker

@@ -632,15 +632,28 @@ class SourceResolver:
         root = span.root
         if root.pos_ != "NOUN" or span[0].pos_ in ("ADP", "PRON", "VERB", "AUX", "CCONJ"):
             return None
-        document = base_form(root.text) in ENGLISH.documents
-        return self._group(span, root, "DOCUMENT" if document else "UNNAMED")
+        if any(t.pos_ == "DET" for t in span[1 : root.i - span.start]):
+            return None  # "Tessa the best time": words run together, no description
+        if base_form(root.text) in ENGLISH.documents:
+            return self._group(span, root, "DOCUMENT")
+        entity = self._group(span, root, "UNNAMED")
+        description = describe(span, root)
+        if description.gender or _describes_person(description, root):
+            entity.label = "PERSON"  # a person ("the woman", "a local doctor"), not a thing
+            entity.gender = entity.gender or description.gender
+        return entity
 
     def _group(self, span: Span, root: Token, type_: str = "GROUP") -> Entity:
         """The GROUP named by a source: its text up to the head noun and an "of" phrase after
         it ("dozens of papers", "Critics of the plan"), without clauses that follow; an
         UNNAMED speaker or DOCUMENT also keeps a "for" phrase ("a spokesman for the
         ministry")."""
+        doc = self.ctx.doc
         end = root.i + 1
+        while end < span.end and (doc[end].text == "-" or doc[end - 1].text == "-"):
+            end += 1  # "Ex-friends", parsed as three words
+        if end < span.end and doc[end].dep_ == "nummod" and doc[end].head.i == root.i:
+            end += 1  # "Number 10"
         phrases = ("of",) if type_ == "GROUP" else ("of", "for")
         for child in root.rights:
             if child.dep_ == "prep" and child.lower_ in phrases and child.i == end:
@@ -648,7 +661,7 @@ class SourceResolver:
                 end = objects[0] + 1 if objects else end
         if end - span.start > MAX_GROUP_NAME:
             end = root.i + 1
-        name = " ".join(self.ctx.doc[span.start : end].text.split()).strip(" ,;:")
+        name = " ".join(doc[span.start : end].text.split()).strip(" ,;:")
         key = f"{type_} {name.lower()}"
         if key not in self.groups:
             self.groups[key] = self.ctx.index.add(type_, name)

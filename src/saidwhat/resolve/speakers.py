@@ -66,6 +66,10 @@ def resolve_speakers(
     return speakers, resolved
 
 
+#: Personal pronouns that may mean an unnamed person just described, with their gender.
+_PRONOUN_GENDER = {"he": "m", "she": "f"}
+
+
 def _near(ctx: Context, earlier: Attribution, later: Attribution) -> bool:
     distance = ctx.paragraph(first_char(later)) - ctx.paragraph(last_char(earlier))
     return distance <= CARRY_PARAGRAPHS
@@ -83,7 +87,12 @@ def _resolve_all(
     for i in order:
         attribution = attributions[i]
         entity: Entity | None = None
-        if attribution.source is not None:
+        if attribution.source is not None and (
+            (described := _described(ctx, previous, attribution)) is not None
+        ):
+            entity = described  # "A local doctor said … “…,” she added": the doctor
+            linked.setdefault(entity.id, []).append(attribution.source)
+        elif attribution.source is not None:
             last = recent[-1] if recent else None
             floor = last[1] if last and _near(ctx, last[0], attribution) else None
             found = resolver.resolve(attribution, floor, _enclosing(recent, attribution.source))
@@ -109,6 +118,22 @@ def _resolve_all(
             if referents[i] is None and attribution.source is None and attribution.kind == "direct":
                 referents[i] = principal  # an interview's unattributed answers
     return referents, linked
+
+
+def _described(
+    ctx: Context, previous: tuple[Attribution, Entity | None] | None, attribution: Attribution
+) -> Entity | None:
+    """The unnamed person ("a local doctor") who made the statement just before, when this
+    one's source is "he" or "she" of a gender that fits and in the same or next paragraph."""
+    if previous is None or previous[1] is None or previous[1].type != "UNNAMED":
+        return None
+    if previous[1].label != "PERSON":
+        return None  # "the national UPS contract": no "he"
+    source = attribution.source
+    gender = _PRONOUN_GENDER.get(source.text.lower()) if source is not None else None
+    if gender is None or not _near(ctx, previous[0], attribution):
+        return None
+    return previous[1] if previous[1].gender in (None, gender) else None
 
 
 def _principal(attributions: list[Attribution], referents: list[Entity | None]) -> Entity | None:
