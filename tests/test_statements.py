@@ -315,3 +315,13 @@ def test_a_pronoun_right_after_an_unnamed_person_is_that_person() -> None:
 def test_an_unnamed_speaker_is_named_by_its_whole_description(text: str, speaker: str) -> None:
     (statement,) = saidwhat.extract(text, min_confidence=0).attributions
     assert statement.speaker is not None and statement.speaker.name == speaker
+
+
+def test_an_age_description_split_at_its_hyphens_is_the_person_who_spoke() -> None:
+    text = (
+        "Maria Lopez says the predator treated his victims like dolls.\n\n"
+        "The 37-year-old said the abuse took place in the massage room of the mansion."
+    )
+    statements = saidwhat.extract(text, min_confidence=0).attributions
+    aged = next(s for s in statements if s.source and s.source.text == "The 37-year-old")
+    assert aged.speaker is not None and aged.speaker.name == "Maria Lopez"

@@ -221,7 +221,24 @@ def _describes_person(description: Description, root: Token) -> bool:
     """Whether a singular definite description names a person by what they are ("the
     expert", "the 37-year-old", "the young lawyer", "the Republican nominee")."""
     head = description.head
-    return head in PERSON_HEADS or head in ROLE_WORDS or root.lower_.endswith("-old")
+    return head in PERSON_HEADS or head in ROLE_WORDS or _aged(root)
+
+
+def _aged(root: Token) -> bool:
+    """ "the 37-year-old", one token or split at its hyphens ("37", "-", "year", "-", "old")."""
+    if root.lower_.endswith("-old"):
+        return True
+    doc, i = root.doc, root.i
+    return (
+        root.lower_ == "old"
+        and i >= 2
+        and doc[i - 1].text == "-"
+        and doc[i - 2].lower_
+        in (
+            "year",
+            "years",
+        )
+    )
 
 
 def _media(entity: Entity) -> bool:
@@ -564,7 +581,7 @@ class SourceResolver:
     def _description(
         self, span: Span, root: Token, attribution: Attribution, previous: Entity | None
     ) -> Resolution:
-        if root.pos_ not in ("NOUN", "PROPN"):
+        if root.pos_ not in ("NOUN", "PROPN") and not _aged(root):
             return Resolution(None)
         description = describe(span, root)
         if description.plural:
