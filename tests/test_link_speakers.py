@@ -242,6 +242,14 @@ def test_groups_never_merge() -> None:
     assert link_speaker(SpeakerEvidence("protesters", "GROUP"), [crowd]) is None
 
 
+@pytest.mark.parametrize(
+    ("name", "type_"), [("a local doctor", "UNNAMED"), ("A study", "DOCUMENT")]
+)
+def test_unnamed_speakers_never_merge(name: str, type_: str) -> None:
+    assert lookup_keys(SpeakerEvidence(name, type_)) == set()
+    assert link_speaker(SpeakerEvidence(name, type_), [known(61, name, type_)]) is None
+
+
 def test_no_candidates_or_empty_name() -> None:
     assert link_speaker(person("Antony Blinken"), []) is None
     assert link_speaker(person("“ ”"), [BLINKEN]) is None

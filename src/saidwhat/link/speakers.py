@@ -20,6 +20,11 @@ from saidwhat.link.names import (
     parse_person,
     roles_agree,
 )
+from saidwhat.model import UNNAMED_TYPES
+
+#: Speaker types never linked across articles: groups ("protesters") and speakers known
+#: only by a description ("a local doctor", "a study").
+NEVER_LINKED = frozenset({"GROUP"}) | UNNAMED_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +64,9 @@ class Match(IntEnum):
 
 def lookup_keys(evidence: SpeakerEvidence) -> set[str]:
     """The keys to find candidate records by: the name key, a person's surname key and
-    an organisation's acronyms; none for a GROUP (never linked) or an empty name."""
-    if evidence.type == "GROUP":
+    an organisation's acronyms; none for a GROUP or an unnamed speaker (never linked) or an
+    empty name."""
+    if evidence.type in NEVER_LINKED:
         return set()
     key = name_key(evidence.name, evidence.type)
     if not key:
@@ -127,7 +133,8 @@ def link_speaker(evidence: SpeakerEvidence, candidates: Sequence[KnownSpeaker]) 
 
     Rules, in order:
 
-    1. Types must be equal (a PERSON never merges with an ORG); a GROUP never merges.
+    1. Types must be equal (a PERSON never merges with an ORG); a GROUP or an unnamed
+       speaker never merges.
     2. EXACT: the same name key ("Secretary of State Antony Blinken" = "Tony Blinken")
        is the same entity; among several such records, the one with agreeing evidence
        (a shared role or context name) if exactly one agrees, else the lowest id.
@@ -145,7 +152,7 @@ def link_speaker(evidence: SpeakerEvidence, candidates: Sequence[KnownSpeaker]) 
     not even through a record's surname-only alias, nor does a surname alone without
     evidence. The first rule with a match decides.
     """
-    if evidence.type == "GROUP":
+    if evidence.type in NEVER_LINKED:
         return None
     tiers: dict[Match, list[KnownSpeaker]] = {m: [] for m in Match}
     for speaker in candidates:
