@@ -1,5 +1,6 @@
 """The corpus store: articles, speakers, statements and clusters behind the ``Store``
-protocol, opened by ``open_store`` (SQLite, one file, is the backend today)."""
+protocol, opened by ``open_store``: a SQLite file (``SQLiteStore``) or a PostgreSQL
+database (``postgres.PostgresStore``, imported when a PostgreSQL URL is opened)."""
 
 from saidwhat.store.base import DuplicateArticle, Store
 from saidwhat.store.filters import KINDS, QuoteFilter
