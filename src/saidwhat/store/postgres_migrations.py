@@ -14,20 +14,20 @@ source and speaker name, ``articles.fts`` over the title and text. SQLite's
 ``link_rebuild`` (a version-3 store's postings to write) has no counterpart: no
 PostgreSQL store predates the postings.
 
-Each migration runs in one transaction with its version bump, under a transaction-level
-advisory lock, so that processes opening a new database at once apply it once. DDL is
+Each migration runs in one transaction with its version bump, and the migrations under
+a session-level advisory lock, so that processes opening a new database at once apply
+each once: the version is read again in a transaction begun once the lock is held (a
+transaction-level lock would not do: a transaction that waited for it still sees the
+catalog as it was when it began, without the tables the other process created). DDL is
 transactional in PostgreSQL: a failed migration leaves the previous version whole. Add a
 migration at the end; never edit a released one. The numbering is this backend's own.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import psycopg
 
 from saidwhat.errors import StoreError
-
-if TYPE_CHECKING:
-    import psycopg
 
 #: The advisory lock key (any constant 64-bit integer) serialising migrations.
 MIGRATION_LOCK = 0x5A1D_0001
@@ -199,28 +199,37 @@ def migrate(conn: psycopg.Connection) -> int:
     the version it was at. A database holding other tables is refused, as is a newer store."""
     before = version(conn)
     refuse_newer(before)
-    for number, script in enumerate(MIGRATIONS, start=1):
-        if number <= before:
-            continue
-        try:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                current = version(conn)
-                refuse_newer(current)
-                if current >= number:
-                    continue
-                if current == 0:
-                    if foreign(conn):
-                        raise StoreError("not a saidwhat store (a database of something else)")
-                    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-                    conn.execute("INSERT INTO schema_version VALUES (0)")
-                conn.execute(script)
-                conn.execute("UPDATE schema_version SET version = %s", (number,))
-        except StoreError:
-            raise
-        except Exception as exc:  # psycopg.Error, reported in one line
-            raise StoreError(f"migration {number} failed: {first_line(exc)}") from exc
+    if before >= len(MIGRATIONS):
+        return before
+    conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if number > before:
+                _apply(conn, number, script)
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return before
+
+
+def _apply(conn: psycopg.Connection, number: int, script: str) -> None:
+    """Apply migration ``number`` in a transaction of its own, unless another process did."""
+    try:
+        with conn.transaction():
+            current = version(conn)
+            refuse_newer(current)
+            if current >= number:
+                return
+            if current == 0:
+                if foreign(conn):
+                    raise StoreError("not a saidwhat store (a database of something else)")
+                conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+                conn.execute("INSERT INTO schema_version VALUES (0)")
+            conn.execute(script)
+            conn.execute("UPDATE schema_version SET version = %s", (number,))
+    except StoreError:
+        raise
+    except psycopg.Error as exc:
+        raise StoreError(f"migration {number} failed: {first_line(exc)}") from exc
 
 
 def refuse_newer(found: int) -> None:
