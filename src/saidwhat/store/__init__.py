@@ -6,7 +6,14 @@ from saidwhat.store.base import DuplicateArticle, Store
 from saidwhat.store.filters import KINDS, QuoteFilter
 from saidwhat.store.migrations import MIGRATIONS, migrate
 from saidwhat.store.sqlite import SQLiteStore
-from saidwhat.store.urls import DB_VARIABLE, DEFAULT_DB, open_store, store_file, store_url
+from saidwhat.store.urls import (
+    DB_VARIABLE,
+    DEFAULT_DB,
+    open_store,
+    store_file,
+    store_label,
+    store_url,
+)
 
 __all__ = [
     "DB_VARIABLE",
@@ -20,5 +27,6 @@ __all__ = [
     "migrate",
     "open_store",
     "store_file",
+    "store_label",
     "store_url",
 ]

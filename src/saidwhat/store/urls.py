@@ -33,6 +33,9 @@ SCHEMES = ("sqlite", "postgresql")
 _POSTGRES = ("postgresql", "postgres")
 #: ``scheme://``, the scheme as RFC 3986 spells one (a Windows drive ``C:\`` is not one).
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+#: The password of ``scheme://user:password@``, and a ``password=`` URL parameter.
+_PASSWORD = re.compile(r"^([^:/]+://[^:/@?#]*):[^@/?#]*@")
+_PASSWORD_PARAMETER = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
 
 
 def store_url(given: str | Path | None = None) -> str:
@@ -66,6 +69,17 @@ def store_file(url: str | Path | None = None) -> Path | None:
     if "?" in path:
         raise InputError("a sqlite URL takes no query (?...); give the file's path only")
     return Path(path[1:])
+
+
+def store_label(url: str | Path) -> str:
+    """``url`` as it may be shown (a log line, a page): a PostgreSQL URL without its
+    password (``user:***@host``, ``password=***``)."""
+    text = str(url)
+    match = _URL.match(text)
+    if match is None or match.group(1).lower().split("+")[0] not in _POSTGRES:
+        return text
+    text = _PASSWORD.sub(r"\1:***@", text, count=1)
+    return _PASSWORD_PARAMETER.sub(r"\1***", text)
 
 
 def open_store(url: str | Path | None = None, *, readonly: bool = False) -> Store:
