@@ -71,7 +71,7 @@ WRITE_LOCK = 0x5A1D_0002
 #: Connections of a store's pool: one is kept open; a server's readers share four.
 POOL_MIN, POOL_MAX = 1, 4
 #: Seconds to wait for a connection (first connection, or a free one from the pool).
-CONNECT_TIMEOUT = 30.0
+CONNECT_TIMEOUT = 30
 #: SQLAlchemy's ``postgresql+driver://``: libpq takes the scheme without the driver.
 _DRIVER = re.compile(r"^(postgres(?:ql)?)\+[A-Za-z0-9_]+://", re.IGNORECASE)
 
