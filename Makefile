@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev browser demo serve test lint clean
+.PHONY: install install-dev browser postgresql demo serve test lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,21 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# The PostgreSQL backend's tests (tests/test_store_postgres.py and the backend-parametrized
+# store tests) start a throwaway cluster with Debian's PostgreSQL 15 programs; installed,
+# like chromium, only when missing.
+INITDB := /usr/lib/postgresql/15/bin/initdb
+
+$(INITDB):
+	@if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
+	  echo "PostgreSQL is missing: install it as root (apt-get install postgresql), then rerun make" >&2; \
+	  exit 1; \
+	fi
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+
+postgresql: $(INITDB)
+
 # The demo store is rebuilt each time, so the demo shows a first ingest.
 DEMO_DB := saidwhat.db
 
@@ -57,7 +72,7 @@ serve: install
 	@test -f $(DEMO_DB) || $(MAKE) demo
 	$(BIN)/saidwhat serve --db $(DEMO_DB)
 
-test: install-dev $(CHROMIUM)
+test: install-dev $(CHROMIUM) $(INITDB)
 	$(BIN)/pytest -q
 
 lint: install-dev

@@ -1,6 +1,7 @@
 """The JSON API: every route, paging, filters, errors and their one shape, the write token.
 
-Reads run on a store built by hand (no model needed); ``/api/extract`` and
+Reads run on a store built by hand (no model needed), once on a SQLite file and once on
+a PostgreSQL database (skipped without PostgreSQL 15); ``/api/extract`` and
 ``/api/articles`` run the extractor and are marked ``model``.
 """
 
@@ -18,7 +19,7 @@ from saidwhat.link.linker import CorpusLinker
 from saidwhat.serve import MAX_PAGE_SIZE, ServeSettings, api, create_app
 from saidwhat.serve.errors import SECURITY_HEADERS
 from saidwhat.serve.settings import MAX_BODY_BYTES
-from saidwhat.store import SQLiteStore
+from saidwhat.store import SQLiteStore, open_store
 
 QUOTE = "We will not accept a deal that leaves our harbour workers behind"
 TOKEN = "s3cret-token"
@@ -29,7 +30,7 @@ STORY = (
 )
 
 
-def build_corpus(path: Path) -> dict[str, str]:
+def build_corpus(location: str | Path) -> dict[str, str]:
     """Three outlets report the mayor's quote (one story: wire, ledger) plus two other
     articles; returns the stored article ids by name."""
     documents = {
@@ -81,7 +82,7 @@ def build_corpus(path: Path) -> dict[str, str]:
         ),
     }
     ids = {}
-    with SQLiteStore(path) as store:
+    with open_store(location) as store:
         linker = CorpusLinker(store)
         for name, document in documents.items():
             linked = linker.link(document)
@@ -90,20 +91,26 @@ def build_corpus(path: Path) -> dict[str, str]:
     return ids
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    db = tmp_path_factory.mktemp("api") / "corpus.db"
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def corpus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str | Path, dict[str, str]]:
+    """The corpus of ``build_corpus`` in a SQLite file, then in a PostgreSQL database."""
+    if request.param == "sqlite":
+        db: str | Path = tmp_path_factory.mktemp("api") / "corpus.db"
+    else:
+        db = request.getfixturevalue("postgres_cluster").new_database()
     return db, build_corpus(db)
 
 
 @pytest.fixture(scope="module")
-def client(corpus: tuple[Path, dict[str, str]]) -> Iterator[TestClient]:
+def client(corpus: tuple[str | Path, dict[str, str]]) -> Iterator[TestClient]:
     with TestClient(create_app(ServeSettings(db=corpus[0], max_body_bytes=50_000))) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def ids(corpus: tuple[Path, dict[str, str]]) -> dict[str, str]:
+def ids(corpus: tuple[str | Path, dict[str, str]]) -> dict[str, str]:
     return corpus[1]
 
 
@@ -358,7 +365,7 @@ def test_a_streamed_body_over_the_limit_is_413_too(client: TestClient) -> None:
     assert_error(answer, 413, "larger than")
 
 
-def test_extraction_is_bounded_per_article(corpus: tuple[Path, dict[str, str]]) -> None:
+def test_extraction_is_bounded_per_article(corpus: tuple[str | Path, dict[str, str]]) -> None:
     with TestClient(create_app(ServeSettings(db=corpus[0]))) as roomy:  # the 2 MB default
         answer = roomy.post("/api/extract", json={"text": "Okay. " * 17_000})
     assert_error(answer, 413, "more than the 100000")

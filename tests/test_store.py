@@ -1,4 +1,7 @@
-"""The SQLite store and the corpus linker, on documents built by hand (no model needed)."""
+"""The stores and the corpus linker, on documents built by hand (no model needed).
+
+The ``store`` and ``corpus`` tests run on both backends (``backend``: SQLite, PostgreSQL);
+the rest test the SQLite file itself."""
 
 from __future__ import annotations
 
@@ -6,8 +9,11 @@ import csv
 import io
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pyarrow.parquet as pq
 import pytest
 
@@ -17,13 +23,13 @@ from saidwhat.errors import InputError, NotFoundError, StoreError
 from saidwhat.link.linker import CorpusLinker
 from saidwhat.link.postings import Namespace
 from saidwhat.model import Document
-from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore
+from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore, Store, open_store
 from saidwhat.store.export import write_csv, write_jsonl, write_parquet
 
 QUOTE = "We will not accept a deal that leaves our harbour workers behind"
 
 
-def add(store: SQLiteStore, document: Document) -> str:
+def add(store: Store, document: Document) -> str:
     linker = CorpusLinker(store)
     linked = linker.link(document)
     store.add_article(linked)
@@ -31,9 +37,18 @@ def add(store: SQLiteStore, document: Document) -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    with SQLiteStore(tmp_path / "corpus.db") as fresh:
+def store(location: str) -> Iterator[Store]:
+    """A new store of each backend."""
+    with open_store(location) as fresh:
         yield fresh
+
+
+def rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of a query (in the SQL both backends speak) on the store's database."""
+    if isinstance(store, SQLiteStore):
+        return store.conn.execute(sql).fetchall()
+    with psycopg.connect(store.url) as conn:
+        return conn.execute(sql).fetchall()
 
 
 def test_a_new_store_is_migrated_and_reopening_keeps_it(tmp_path: Path) -> None:
@@ -101,7 +116,7 @@ def test_a_path_with_uri_characters_opens_read_only(tmp_path: Path) -> None:
     assert names - {"my#store?50%.db-wal", "my#store?50%.db-shm"} == {"my#store?50%.db"}
 
 
-def test_stored_article_keeps_text_offsets_and_corpus_speaker_ids(store: SQLiteStore) -> None:
+def test_stored_article_keeps_text_offsets_and_corpus_speaker_ids(store: Store) -> None:
     doc = article(
         "a",
         [("Elena Varga", "PERSON", "said", QUOTE)],
@@ -124,7 +139,7 @@ def test_stored_article_keeps_text_offsets_and_corpus_speaker_ids(store: SQLiteS
     assert [e.name for e in statement.attribution.about] == ["Port Lantern"]
 
 
-def test_same_url_or_same_normalised_text_is_a_duplicate(store: SQLiteStore) -> None:
+def test_same_url_or_same_normalised_text_is_a_duplicate(store: Store) -> None:
     doc = article(
         "a",
         [("Elena Varga", "PERSON", "said", QUOTE)],
@@ -143,7 +158,7 @@ def test_same_url_or_same_normalised_text_is_a_duplicate(store: SQLiteStore) -> 
     assert store.stats()["articles"] == 1
 
 
-def test_a_failed_write_leaves_no_half_article(store: SQLiteStore, monkeypatch) -> None:
+def test_a_failed_write_leaves_no_half_article(store: Store, monkeypatch) -> None:
     doc = article(
         "a", [("Elena Varga", "PERSON", "said", QUOTE)], outlet="Ledger", published="2026-03-01"
     )
@@ -154,13 +169,16 @@ def test_a_failed_write_leaves_no_half_article(store: SQLiteStore, monkeypatch) 
     monkeypatch.setattr(store, "_insert_attributions", broken)
     with pytest.raises(RuntimeError):
         add(store, doc)
-    tables = ("articles", "speakers", "mentions", "attributions", "articles_fts", "link_keys")
-    for table in (*tables, "quote_variants", "quote_clusters"):
-        assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    tables = ["articles", "speakers", "mentions", "attributions", "link_keys", "cluster_reports"]
+    tables += ["quote_variants", "quote_clusters", "speaker_keys", "about"]
+    if isinstance(store, SQLiteStore):
+        tables += ["articles_fts", "attributions_fts"]
+    for table in tables:
+        assert rows(store, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
 @pytest.fixture
-def corpus(store: SQLiteStore) -> SQLiteStore:
+def corpus(store: Store) -> Store:
     """Three outlets report the mayor's quote; one changes a word, one truncates it."""
     add(
         store,
@@ -223,7 +241,7 @@ def corpus(store: SQLiteStore) -> SQLiteStore:
 
 
 def test_speakers_link_across_outlets_but_not_two_people_with_one_surname(
-    corpus: SQLiteStore,
+    corpus: Store,
 ) -> None:
     names = {s.name: s for s in corpus.speakers()}
     assert set(names) == {"Elena Varga", "Tomas Varga", "Port Workers' Union"}
@@ -234,7 +252,7 @@ def test_speakers_link_across_outlets_but_not_two_people_with_one_surname(
     assert names["Tomas Varga"].statements == 1
 
 
-def test_speaker_profile_counts_months_outlets_and_topics(corpus: SQLiteStore) -> None:
+def test_speaker_profile_counts_months_outlets_and_topics(corpus: Store) -> None:
     elena = corpus.speakers("Elena")[0]
     profile = corpus.speaker_profile(elena.id)
     assert profile.by_month == [("2026-03", 3)]
@@ -245,32 +263,32 @@ def test_speaker_profile_counts_months_outlets_and_topics(corpus: SQLiteStore) -
         corpus.speaker_profile(9999)
 
 
-def test_running_totals_match_a_recount(corpus: SQLiteStore) -> None:
-    recount = corpus.conn.execute(
+def test_running_totals_match_a_recount(corpus: Store) -> None:
+    recount = rows(
+        corpus,
         """SELECT s.id, count(a.id), count(DISTINCT a.article_id), min(r.published),
                   max(r.published)
            FROM speakers s JOIN attributions a ON a.speaker_id = s.id
-           JOIN articles r ON r.id = a.article_id GROUP BY s.id ORDER BY s.id"""
-    ).fetchall()
-    totals = corpus.conn.execute(
-        "SELECT id, statements, articles, first_seen, last_seen FROM speakers ORDER BY id"
-    ).fetchall()
+           JOIN articles r ON r.id = a.article_id GROUP BY s.id ORDER BY s.id""",
+    )
+    totals = rows(
+        corpus, "SELECT id, statements, articles, first_seen, last_seen FROM speakers ORDER BY id"
+    )
     assert totals == recount
-    clusters = corpus.conn.execute(
+    clusters = rows(
+        corpus,
         """SELECT c.id, c.articles, c.first_published, count(DISTINCT a.article_id),
                   min(r.published)
            FROM quote_clusters c JOIN attributions a ON a.cluster_id = c.id
-           JOIN articles r ON r.id = a.article_id GROUP BY c.id"""
-    ).fetchall()
+           JOIN articles r ON r.id = a.article_id GROUP BY c.id""",
+    )
     assert clusters and all(row[1:3] == row[3:5] for row in clusters)
     reports_recount = """SELECT a.cluster_id, a.quote, coalesce(r.outlet, ''), count(*),
                                 min(r.published), min(a.id)
                          FROM attributions a JOIN articles r ON r.id = a.article_id
                          WHERE a.cluster_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"""
     reports = "SELECT * FROM cluster_reports ORDER BY 1, 2, 3"
-    assert (
-        corpus.conn.execute(reports).fetchall() == corpus.conn.execute(reports_recount).fetchall()
-    )
+    assert rows(corpus, reports) == rows(corpus, reports_recount)
 
 
 def test_a_store_made_before_the_running_totals_gets_them_when_opened(tmp_path: Path) -> None:
@@ -307,10 +325,10 @@ def test_a_store_made_before_the_running_totals_gets_them_when_opened(tmp_path: 
         assert store.conn.execute("SELECT count(*) FROM link_rebuild").fetchone()[0] == 0
 
 
-def test_postings_written_with_articles_equal_a_rebuild(corpus: SQLiteStore) -> None:
+def test_postings_written_with_articles_equal_a_rebuild(corpus: Store) -> None:
     def postings() -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
-        keys = corpus.conn.execute("SELECT * FROM link_keys ORDER BY 1, 2, 3").fetchall()
-        variants = corpus.conn.execute("SELECT * FROM quote_variants ORDER BY id").fetchall()
+        keys = rows(corpus, "SELECT * FROM link_keys ORDER BY 1, 2, 3")
+        variants = rows(corpus, "SELECT * FROM quote_variants ORDER BY id")
         return keys, variants
 
     written = postings()
@@ -318,6 +336,8 @@ def test_postings_written_with_articles_equal_a_rebuild(corpus: SQLiteStore) -> 
     assert namespaces == {int(n) for n in Namespace}
     # one variant per distinct (cluster, words): the mayor's three wordings, two other quotes
     assert [cluster for _, cluster, _ in written[1]] == [1, 2, 1, 1, 3]
+    if not isinstance(corpus, SQLiteStore):
+        return  # PostgreSQL stores have no older version whose postings are to be rebuilt
     corpus.conn.executescript(
         "DELETE FROM link_keys; DELETE FROM quote_variants; INSERT INTO link_rebuild VALUES (1);"
     )
@@ -325,7 +345,7 @@ def test_postings_written_with_articles_equal_a_rebuild(corpus: SQLiteStore) -> 
     assert postings() == written
 
 
-def test_one_article_quoting_new_words_twice_opens_one_cluster(store: SQLiteStore) -> None:
+def test_one_article_quoting_new_words_twice_opens_one_cluster(store: Store) -> None:
     words = "The harbour will stay closed until the storm has passed"
     add(
         store,
@@ -340,12 +360,12 @@ def test_one_article_quoting_new_words_twice_opens_one_cluster(store: SQLiteStor
             published="2026-03-01",
         ),
     )
-    rows = store.conn.execute("SELECT cluster_id FROM attributions ORDER BY id").fetchall()
-    assert rows[0] == rows[2] != rows[1]
-    assert store.conn.execute("SELECT count(*) FROM quote_variants").fetchone()[0] == 2
+    clusters = rows(store, "SELECT cluster_id FROM attributions ORDER BY id")
+    assert clusters[0] == clusters[2] != clusters[1]
+    assert rows(store, "SELECT count(*) FROM quote_variants") == [(2,)]
 
 
-def test_quote_cluster_has_first_appearance_and_word_diffs(corpus: SQLiteStore) -> None:
+def test_quote_cluster_has_first_appearance_and_word_diffs(corpus: Store) -> None:
     (cluster,) = corpus.clusters()
     assert [o.outlet for o in cluster.occurrences] == [
         "Morning Post",
@@ -359,7 +379,7 @@ def test_quote_cluster_has_first_appearance_and_word_diffs(corpus: SQLiteStore) 
     assert cluster.to_dict()["outlets"] == 3
 
 
-def test_quote_filters(corpus: SQLiteStore) -> None:
+def test_quote_filters(corpus: Store) -> None:
     def contents(**filters) -> list[str]:
         return [s.attribution.content.text for s in corpus.quotes(QuoteFilter(**filters))]
 
@@ -391,7 +411,7 @@ def test_quote_filters(corpus: SQLiteStore) -> None:
         QuoteFilter(kind="rumour")
 
 
-def test_exports_write_every_statement(corpus: SQLiteStore, tmp_path: Path) -> None:
+def test_exports_write_every_statement(corpus: Store, tmp_path: Path) -> None:
     out = io.StringIO()
     assert write_jsonl(corpus.iter_statements(batch=2), out) == 5
     records = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -404,8 +424,8 @@ def test_exports_write_every_statement(corpus: SQLiteStore, tmp_path: Path) -> N
     assert pq.read_table(tmp_path / "s.parquet").num_rows == 5
 
 
-def test_notebook_api_returns_records_and_frames(corpus: SQLiteStore) -> None:
-    with saidwhat.open(corpus.path) as notebook:
+def test_notebook_api_returns_records_and_frames(corpus: Store, location: str) -> None:
+    with saidwhat.open(location) as notebook:
         assert len(notebook.quotes(speaker="Tomas")) == 1
         frame = notebook.quotes_frame(outlet="Ledger")
         assert list(frame["outlet"]) == ["Harbour Ledger", "Harbour Ledger"]

@@ -1,5 +1,6 @@
 """Opening a store by path or URL (``open_store``, ``--db``, ``$SAIDWHAT_DB``) and the
-``Store`` protocol the SQLite backend implements (no model needed)."""
+``Store`` protocol both backends implement (no model needed; the commands on a
+PostgreSQL store need PostgreSQL 15 and skip without it)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from click.testing import CliRunner
 import saidwhat
 from builders import article
 from saidwhat.cli import main
-from saidwhat.errors import InputError, NotFoundError
+from saidwhat.errors import InputError, NotFoundError, StoreError
 from saidwhat.link.linker import CorpusLinker, LinkerStore
 from saidwhat.link.postings import Postings
-from saidwhat.store import DEFAULT_DB, SQLiteStore, Store, open_store, store_file
+from saidwhat.store import DEFAULT_DB, SQLiteStore, Store, open_store, store_file, store_label
+from saidwhat.store.postgres import PostgresStore
 
 QUOTE = "We will not accept a deal that leaves our harbour workers behind"
-POSTGRES = "postgresql://saidwhat:s3cret@db.example/news"
 SRC = Path(__file__).resolve().parents[1] / "src" / "saidwhat"
 
 
@@ -102,14 +103,31 @@ def test_no_url_means_saidwhat_db_then_the_default(
     assert store_file(clean_env / "given.db") == clean_env / "given.db"  # given wins
 
 
-def test_a_postgresql_url_says_in_one_line_that_the_backend_comes_next(clean_env: Path) -> None:
-    for url in (POSTGRES, "postgres://localhost/news", "postgresql+psycopg://localhost/news"):
-        with pytest.raises(InputError) as raised:
+def test_a_postgresql_url_is_opened_and_an_unreachable_server_fails_in_one_line(
+    clean_env: Path,
+) -> None:
+    """``postgresql://`` is no longer refused as "not available yet": it is connected to
+    (here a socket directory with no server), and the failure names neither the password
+    nor the URL."""
+    down = _down(clean_env)
+    for url in (down, down.replace("postgresql://", "postgres://"), _driver(down)):
+        assert store_file(url) is None  # a database server, no file
+        with pytest.raises(StoreError) as raised:
             open_store(url)
         message = str(raised.value)
-        assert "PostgreSQL backend is not available yet" in message
+        assert message.startswith("cannot open the PostgreSQL store: "), message
+        assert "not available" not in message
         assert "\n" not in message and "s3cret" not in message
     assert list(clean_env.iterdir()) == []  # no file made for it
+
+
+def _down(directory: Path) -> str:
+    """A PostgreSQL URL (with a password) whose socket directory has no server."""
+    return f"postgresql://saidwhat:s3cret@/news?host={directory}&port=5999"
+
+
+def _driver(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://")
 
 
 def test_another_scheme_is_refused_naming_the_accepted_ones(clean_env: Path) -> None:
@@ -152,20 +170,38 @@ def test_commands_read_saidwhat_db_when_no_db_is_given(clean_env: Path) -> None:
     ],
     ids=lambda args: args[0],
 )
-def test_a_postgresql_db_fails_in_one_line_without_a_traceback(
+def test_an_unreachable_postgresql_db_fails_in_one_line_without_a_traceback(
     clean_env: Path, args: tuple[str, ...]
 ) -> None:
     (clean_env / "notes.txt").write_text("“We will see,” the mayor said.", encoding="utf-8")
-    for given in (["--db", POSTGRES], []):
-        env = {} if given else {"SAIDWHAT_DB": POSTGRES}
+    down = _down(clean_env)
+    for given in (["--db", down], []):
+        env = {} if given else {"SAIDWHAT_DB": down}
         code, out, err = run(*args, *given, env=env)
         assert code == 1
         assert out == ""
         assert err.count("\n") == 1 and "Traceback" not in err, err
-        assert err.startswith(
-            "saidwhat: error: the PostgreSQL backend is not available yet (it comes next)"
-        ), err
+        assert err.startswith("saidwhat: error: cannot open the PostgreSQL store: "), err
+        assert "s3cret" not in err
     assert sorted(p.name for p in clean_env.iterdir()) == ["notes.txt"]
+
+
+def test_commands_read_and_export_a_postgresql_store(postgres_url: str, clean_env: Path) -> None:
+    with open_store(postgres_url) as store:
+        fill(store)
+    for given, env in ((["--db", postgres_url], {}), ([], {"SAIDWHAT_DB": _driver(postgres_url)})):
+        code, out, err = run("stats", *given, "--format", "json", env=env)
+        assert code == 0, err
+        assert json.loads(out)["articles"] == 1
+        code, out, err = run(
+            "quotes", *given, "-q", "harbour worker*", "--format", "jsonl", env=env
+        )
+        assert code == 0, err
+        assert [json.loads(line)["content"]["text"] for line in out.splitlines()] == [QUOTE]
+        code, out, err = run("export", *given, "--format", "csv", env=env)
+        assert code == 0, err
+        assert QUOTE in out
+    assert list(clean_env.iterdir()) == []
 
 
 def test_db_help_names_paths_urls_and_the_variable() -> None:
@@ -193,7 +229,10 @@ def _shape(signature: inspect.Signature) -> list[tuple[str, object, object]]:
     return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
 
 
-def test_sqlite_store_has_every_member_of_the_protocol_with_its_signature(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", [SQLiteStore, PostgresStore], ids=lambda cls: cls.__name__)
+def test_each_store_has_every_member_of_the_protocol_with_its_signature(
+    backend: type, tmp_path: Path
+) -> None:
     members = _members(Store)
     # What ingest, the linker, notebooks, the CLI and the HTTP app call.
     assert {"close", "add_article", "has_article", "quotes", "count_quotes", "iter_statements"} <= (
@@ -203,8 +242,8 @@ def test_sqlite_store_has_every_member_of_the_protocol_with_its_signature(tmp_pa
         members
     )
     for name, signature in members.items():
-        assert hasattr(SQLiteStore, name), f"SQLiteStore has no {name}"
-        implemented = inspect.signature(getattr(SQLiteStore, name))
+        assert hasattr(backend, name), f"{backend.__name__} has no {name}"
+        implemented = inspect.signature(getattr(backend, name))
         assert _shape(implemented) == _shape(signature), name
     with open_store(tmp_path / "s.db") as store:
         assert isinstance(store, Store)
@@ -225,3 +264,15 @@ def test_only_the_store_package_names_the_sqlite_backend() -> None:
         if path.parent.name != "store" and named.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_a_shown_postgresql_url_has_no_password() -> None:
+    assert store_label("postgresql://saidwhat:s3cret@db.example:5432/news") == (
+        "postgresql://saidwhat:***@db.example:5432/news"
+    )
+    assert store_label("postgres://u@/news?host=/run/pg&password=s3cret&port=5") == (
+        "postgres://u@/news?host=/run/pg&password=***&port=5"
+    )
+    assert store_label("postgresql+psycopg://u:p%40ss@h/db") == "postgresql+psycopg://u:***@h/db"
+    assert store_label("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert store_label("data/user:pw@x.db") == "data/user:pw@x.db"  # a file is shown whole

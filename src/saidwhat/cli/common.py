@@ -71,8 +71,8 @@ class ByteSize(click.ParamType):
 db_option = click.option(
     "--db",
     metavar="PATH|URL",
-    help="The store: a file path or a URL (sqlite:///PATH; postgresql:// is not available "
-    f"yet).  [default: ${DB_VARIABLE}, else {DEFAULT_DB}]",
+    help="The store: a SQLite file (a path or sqlite:///PATH) or a PostgreSQL database "
+    f"(postgresql://...).  [default: ${DB_VARIABLE}, else {DEFAULT_DB}]",
 )
 #: ``--max-bytes``: the per-article size limit of the commands that read inputs.
 max_bytes_option = click.option(

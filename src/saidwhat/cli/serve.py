@@ -7,7 +7,7 @@ import click
 from saidwhat.cli.common import db_option, fail, min_confidence_option, tagger_option
 from saidwhat.errors import SaidwhatError
 from saidwhat.serve.settings import EXTRACT_SECONDS
-from saidwhat.store import open_store, store_url
+from saidwhat.store import open_store, store_label, store_url
 
 #: The environment variable that may hold the write token (kept out of the process list).
 TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
@@ -67,5 +67,5 @@ def serve(
         extract_seconds=extract_timeout,
     )
     app = create_app(settings)
-    click.echo(f"saidwhat: serving {db} at http://{host}:{port}/", err=True)
+    click.echo(f"saidwhat: serving {store_label(db)} at http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

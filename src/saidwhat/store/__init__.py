@@ -1,11 +1,19 @@
 """The corpus store: articles, speakers, statements and clusters behind the ``Store``
-protocol, opened by ``open_store`` (SQLite, one file, is the backend today)."""
+protocol, opened by ``open_store``: a SQLite file (``SQLiteStore``) or a PostgreSQL
+database (``postgres.PostgresStore``, imported when a PostgreSQL URL is opened)."""
 
 from saidwhat.store.base import DuplicateArticle, Store
 from saidwhat.store.filters import KINDS, QuoteFilter
 from saidwhat.store.migrations import MIGRATIONS, migrate
 from saidwhat.store.sqlite import SQLiteStore
-from saidwhat.store.urls import DB_VARIABLE, DEFAULT_DB, open_store, store_file, store_url
+from saidwhat.store.urls import (
+    DB_VARIABLE,
+    DEFAULT_DB,
+    open_store,
+    store_file,
+    store_label,
+    store_url,
+)
 
 __all__ = [
     "DB_VARIABLE",
@@ -19,5 +27,6 @@ __all__ = [
     "migrate",
     "open_store",
     "store_file",
+    "store_label",
     "store_url",
 ]

@@ -1,8 +1,8 @@
 """The store interface: what ingest, the linker, notebooks, the CLI and the HTTP app use.
 
 ``Store`` names every method they call on a store and nothing else, so that a backend
-is a class with these methods: ``SQLiteStore`` (one SQLite file) now, a PostgreSQL
-store next. Code outside ``saidwhat.store`` takes a ``Store`` (from ``open_store``)
+is a class with these methods: ``SQLiteStore`` (one SQLite file) and ``PostgresStore``
+(a PostgreSQL database, several writers at once). Code outside ``saidwhat.store`` takes a ``Store`` (from ``open_store``)
 and never writes SQL; a backend turns a ``QuoteFilter`` into its own query language.
 
 Reads return the dataclasses of ``saidwhat.model``; ``add_article`` is the one write,

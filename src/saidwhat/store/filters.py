@@ -1,7 +1,8 @@
 """The filters of a statement search, shared by ``saidwhat quotes``, the API and notebooks.
 
 ``QuoteFilter`` is plain, validated data: each store backend turns it into its own query
-(``sqlite_filters`` for SQLite), so nothing here knows a query language.
+(``sqlite_filters`` for SQLite, ``postgres_filters`` for PostgreSQL), so nothing here
+knows a query language.
 """
 
 from __future__ import annotations

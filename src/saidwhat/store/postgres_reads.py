@@ -1,0 +1,353 @@
+"""The PostgreSQL store's read queries: statements, speakers, articles, stories, quote
+clusters, stats. The queries of ``reads`` (SQLite), translated; the rows become the same
+dataclasses of ``saidwhat.model`` through ``reads``'s helpers, so both backends return
+identical records for identical stores.
+
+Every read runs in autocommit on a connection of the store's pool (``_connection``):
+a statement sees what was committed when it started and waits for no writer (MVCC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from saidwhat.errors import NotFoundError
+from saidwhat.model import (
+    CorpusSpeaker,
+    Document,
+    EntityRef,
+    QuoteCluster,
+    QuoteOccurrence,
+    RoleSeen,
+    Speaker,
+    SpeakerProfile,
+    Statement,
+    TextSpan,
+)
+from saidwhat.store.filters import QuoteFilter
+from saidwhat.store.postgres_filters import LIKE, contains, filter_sql
+from saidwhat.store.reads import _spans, _speaker_ref, _statement, _variants
+
+if TYPE_CHECKING:
+    import psycopg
+
+_STATEMENT_COLUMNS = """
+    a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,
+    a.source, a.source_spans, a.speaker_id, COALESCE(s.name, a.speaker_name),
+    COALESCE(s.type, a.speaker_type), a.confidence, a.cluster_id,
+    r.title, r.url, r.outlet, r.published
+"""
+_STATEMENT_FROM = """
+    FROM attributions a
+    JOIN articles r ON r.id = a.article_id
+    LEFT JOIN speakers s ON s.id = a.speaker_id
+"""
+
+
+class PostgresReads:
+    """Read queries over the connections ``_connection`` lends."""
+
+    def _connection(self) -> AbstractContextManager[psycopg.Connection]:
+        raise NotImplementedError
+
+    def _rows(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        with self._connection() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Any = ()) -> tuple[Any, ...] | None:
+        with self._connection() as conn:
+            return conn.execute(sql, params).fetchone()
+
+    def _scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self._one(sql, params)
+        return row[0] if row is not None else None
+
+    def quotes(
+        self, where: QuoteFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[Statement]:
+        """Statements matching ``where``, newest first (undated last)."""
+        sql, params = filter_sql(where or QuoteFilter())
+        rows = self._rows(
+            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
+            " ORDER BY r.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+        return self._statements(rows)
+
+    def count_quotes(self, where: QuoteFilter | None = None) -> int:
+        where = where or QuoteFilter()
+        sql, params = filter_sql(where)
+        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
+        return self._scalar(f"SELECT count(*) {tables} WHERE {sql}", params)
+
+    def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
+        """Every statement in storage order, read in batches (for exports)."""
+        last = 0
+        while True:
+            rows = self._rows(
+                f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.id > %s"
+                " ORDER BY a.id LIMIT %s",
+                (last, batch),
+            )
+            if not rows:
+                return
+            yield from self._statements(rows)
+            last = rows[-1][0]
+
+    def _statements(self, rows: list[tuple[Any, ...]]) -> list[Statement]:
+        about = self._about([row[0] for row in rows])
+        return [_statement(row, about.get(row[0], [])) for row in rows]
+
+    def _about(self, attribution_ids: list[int]) -> dict[int, list[EntityRef]]:
+        found: dict[int, list[EntityRef]] = {}
+        if not attribution_ids:
+            return found
+        rows = self._rows(
+            "SELECT attribution_id, name, type FROM about WHERE attribution_id = ANY(%s)",
+            (attribution_ids,),
+        )
+        for aid, name, type_ in rows:
+            found.setdefault(aid, []).append(EntityRef(name=name, type=type_))
+        return found
+
+    def _by_ids(self, sql: str, ids: Collection[Any]) -> list[tuple[Any, ...]]:
+        """The rows of ``sql`` (ending in the column to match) for the values ``ids``."""
+        ids = list(ids)
+        return self._rows(f"{sql} = ANY(%s)", (ids,)) if ids else []
+
+    def speakers(
+        self, query: str | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[CorpusSpeaker]:
+        """Corpus speakers (whose name or an alias contains ``query``), most quoted first."""
+        where, params = _speaker_where(query)
+        with self._connection():  # one connection for the listing and each speaker
+            rows = self._rows(
+                f"""SELECT s.id FROM speakers s {where}
+                    ORDER BY s.statements DESC, s.name LIMIT %s OFFSET %s""",
+                (*params, limit, offset),
+            )
+            return [self.speaker(row[0]) for row in rows]
+
+    def count_speakers(self, query: str | None = None) -> int:
+        """How many corpus speakers ``speakers(query)`` pages through."""
+        where, params = _speaker_where(query)
+        return self._scalar(f"SELECT count(*) FROM speakers s {where}", params)
+
+    def speaker(self, speaker_id: int) -> CorpusSpeaker:
+        """One corpus speaker with aliases, roles (with dates), counts, first and last seen."""
+        with self._connection():
+            row = self._one(
+                "SELECT name, type, statements, articles, first_seen, last_seen FROM speakers"
+                " WHERE id = %s",
+                (speaker_id,),
+            )
+            if row is None:
+                raise NotFoundError(f"no speaker {speaker_id}")
+            aliases = self._rows(
+                "SELECT alias FROM speaker_aliases WHERE speaker_id = %s"
+                " ORDER BY count DESC, alias",
+                (speaker_id,),
+            )
+            roles = self._rows(
+                """SELECT role, count, first_seen, last_seen FROM speaker_roles
+                   WHERE speaker_id = %s ORDER BY count DESC, role""",
+                (speaker_id,),
+            )
+        statements, articles, first, last = row[2:]
+        return CorpusSpeaker(
+            id=speaker_id,
+            name=row[0],
+            type=row[1],
+            aliases=[r[0] for r in aliases],
+            roles=[RoleSeen(*r) for r in roles],
+            statements=statements,
+            articles=articles,
+            first_seen=first,
+            last_seen=last,
+        )
+
+    def speaker_profile(self, speaker_id: int, *, top: int = 10) -> SpeakerProfile:
+        """A speaker with statements per month, the outlets quoting them and their topics."""
+        with self._connection():
+            speaker = self.speaker(speaker_id)
+            by_month = self._rows(
+                """SELECT substr(r.published, 1, 7) AS month, count(*) FROM attributions a
+                   JOIN articles r ON r.id = a.article_id
+                   WHERE a.speaker_id = %s AND r.published IS NOT NULL
+                   GROUP BY month ORDER BY month""",
+                (speaker_id,),
+            )
+            outlets = self._rows(
+                """SELECT coalesce(r.outlet, '?'), count(*) AS n FROM attributions a
+                   JOIN articles r ON r.id = a.article_id WHERE a.speaker_id = %s
+                   GROUP BY 1 ORDER BY n DESC, 1 LIMIT %s""",
+                (speaker_id, top),
+            )
+            about = self._rows(
+                """SELECT min(b.name), min(b.type), count(DISTINCT b.attribution_id) AS n
+                   FROM about b JOIN attributions a ON a.id = b.attribution_id
+                   WHERE a.speaker_id = %s GROUP BY b.key ORDER BY n DESC, 1 LIMIT %s""",
+                (speaker_id, top),
+            )
+        return SpeakerProfile(speaker, by_month, outlets, about)
+
+    def article(self, article_id: str) -> tuple[Document, list[Statement], str]:
+        """The stored article (its text and metadata), its statements, and its story id."""
+        with self._connection():
+            row = self._one(
+                """SELECT id, text, path, title, url, published, outlet, author, language,
+                          story_id
+                   FROM articles WHERE id = %s""",
+                (article_id,),
+            )
+            if row is None:
+                raise NotFoundError(f"no article {article_id!r}")
+            document = Document(
+                id=row[0],
+                text=row[1],
+                path=row[2],
+                title=row[3],
+                url=row[4],
+                published=row[5],
+                outlet=row[6],
+                author=row[7],
+                language=row[8],
+                derived_text=True,
+            )
+            rows = self._rows(
+                f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.article_id = %s"
+                " ORDER BY a.id",
+                (article_id,),
+            )
+            statements = self._statements(rows)
+            document.attributions = [s.attribution for s in statements]
+            document.speakers = self._article_speakers(article_id)
+        return document, statements, row[9]
+
+    def _article_speakers(self, article_id: str) -> list[Speaker]:
+        speakers: dict[int, Speaker] = {}
+        for speaker_id, name, type_, spans, text in self._rows(
+            """SELECT m.speaker_id, s.name, s.type, m.spans, m.text FROM mentions m
+               JOIN speakers s ON s.id = m.speaker_id WHERE m.article_id = %s
+               ORDER BY m.rowid""",
+            (article_id,),
+        ):
+            speaker = speakers.setdefault(speaker_id, Speaker(str(speaker_id), name, type_))
+            speaker.mentions.append(TextSpan(_spans(spans), text))
+        return list(speakers.values())
+
+    def story(self, story_id: str) -> list[tuple[str, str | None, str | None, str | None]]:
+        """``(article_id, outlet, published, title)`` of a story's articles, earliest first."""
+        return self._rows(
+            """SELECT id, outlet, published, title FROM articles WHERE story_id = %s
+               ORDER BY published NULLS LAST, rowid""",
+            (story_id,),
+        )
+
+    def cluster(self, cluster_id: int, *, occurrences: int | None = None) -> QuoteCluster:
+        """A quote cluster: its occurrences, first appearance first (the first
+        ``occurrences`` of them, or all), totals, and every wording with its word diff."""
+        with self._connection():
+            totals = self._one(
+                """SELECT sum(reports), count(DISTINCT nullif(outlet, '')) FROM cluster_reports
+                   WHERE cluster_id = %s""",
+                (cluster_id,),
+            )
+            if not totals[0]:
+                raise NotFoundError(f"no quote cluster {cluster_id}")
+            rows = self._rows(
+                # LIMIT NULL is no limit.
+                """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
+                          a.speaker_id, COALESCE(s.name, a.speaker_name),
+                          COALESCE(s.type, a.speaker_type)
+                   FROM (SELECT a.id FROM attributions a JOIN articles r ON r.id = a.article_id
+                         WHERE a.cluster_id = %s ORDER BY r.published NULLS LAST, r.rowid, a.id
+                         LIMIT %s) AS firsts
+                   JOIN attributions a ON a.id = firsts.id
+                   JOIN articles r ON r.id = a.article_id
+                   LEFT JOIN speakers s ON s.id = a.speaker_id
+                   ORDER BY r.published NULLS LAST, r.rowid, a.id""",
+                (cluster_id, occurrences),
+            )
+            wordings = self._rows(
+                # Outlets in order of first report (``_variants`` drops the empty name).
+                """SELECT quote, sum(reports)::bigint, string_agg(outlet, chr(31)
+                       ORDER BY first_published NULLS LAST, first_statement)
+                   FROM cluster_reports WHERE cluster_id = %s GROUP BY quote
+                   ORDER BY min(first_published) NULLS LAST, min(first_statement)""",
+                (cluster_id,),
+            )
+        found = [
+            QuoteOccurrence(
+                statement_id=r[0],
+                article_id=r[1],
+                text=r[2],
+                outlet=r[3],
+                url=r[4],
+                published=r[5],
+                speaker=_speaker_ref(r[6], r[7], r[8]),
+            )
+            for r in rows
+        ]
+        return QuoteCluster(
+            id=cluster_id,
+            text=found[0].text,
+            occurrences=found,
+            variants=_variants(found[0].text, wordings),
+            size=int(totals[0]),
+            outlets=totals[1],
+        )
+
+    def clusters(
+        self, *, limit: int = 20, min_size: int = 2, occurrences: int = 10
+    ) -> list[QuoteCluster]:
+        """The most reported quotes (by number of articles), each with its first
+        ``occurrences`` occurrences."""
+        with self._connection():
+            ids = self._rows(
+                """SELECT id FROM quote_clusters WHERE articles >= %s
+                   ORDER BY articles DESC, first_published LIMIT %s""",
+                (min_size, limit),
+            )
+            return [self.cluster(row[0], occurrences=occurrences) for row in ids]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of what the store holds."""
+        one = self._scalar
+        with self._connection():
+            return {
+                "articles": one("SELECT count(*) FROM articles"),
+                "attributed_articles": one("SELECT count(*) FROM articles WHERE attributed <> 0"),
+                "languages": dict(
+                    self._rows(
+                        "SELECT coalesce(language, '?'), count(*) FROM articles"
+                        " GROUP BY 1 ORDER BY 2 DESC"
+                    )
+                ),
+                "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
+                "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
+                "republished_stories": one(
+                    "SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id"
+                    " HAVING count(*) > 1) AS republished"
+                ),
+                "statements": one("SELECT count(*) FROM attributions"),
+                "kinds": dict(
+                    self._rows(
+                        "SELECT kind, count(*) FROM attributions GROUP BY kind ORDER BY 2 DESC"
+                    )
+                ),
+                "speakers": one("SELECT count(*) FROM speakers"),
+                "quote_clusters": one("SELECT count(*) FROM quote_clusters WHERE articles > 1"),
+                "first_published": one("SELECT min(published) FROM articles"),
+                "last_published": one("SELECT max(published) FROM articles"),
+            }
+
+
+def _speaker_where(query: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``s`` speakers) matching ``query`` in the name or an alias."""
+    if not query:
+        return "", []
+    where = f"WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE})"
+    return f"{where} OR s.name {LIKE}", [contains(query)] * 2
