@@ -139,6 +139,26 @@ def test_stored_article_keeps_text_offsets_and_corpus_speaker_ids(store: Store) 
     assert [e.name for e in statement.attribution.about] == ["Port Lantern"]
 
 
+def test_an_undated_article_keeps_the_dates_a_role_was_seen(store: Store) -> None:
+    for name, published, last in [
+        ("a", "2026-03-01", "2026-03-01"),
+        ("b", None, "2026-03-01"),
+        ("c", "2026-03-05", "2026-03-05"),
+    ]:
+        doc = article(
+            name,
+            [("Elena Varga", "PERSON", "said", f"{QUOTE} in {name}")],
+            outlet="Ledger",
+            published=published,  # type: ignore[arg-type]
+            url=f"https://ledger.example/{name}",
+            roles={"Elena Varga": ["mayor"]},
+        )
+        add(store, doc)
+        (speaker,) = store.speakers("Varga")
+        role = store.speaker(int(speaker.id)).roles[0]
+        assert (role.first_seen, role.last_seen) == ("2026-03-01", last), name
+
+
 def test_same_url_or_same_normalised_text_is_a_duplicate(store: Store) -> None:
     doc = article(
         "a",

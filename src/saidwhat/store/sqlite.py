@@ -340,8 +340,10 @@ class SQLiteStore(Reads):
             """INSERT INTO speaker_roles (speaker_id, role, count, first_seen, last_seen)
                VALUES (?, ?, 1, ?, ?)
                ON CONFLICT DO UPDATE SET count = count + 1,
-                   first_seen = min(coalesce(first_seen, excluded.first_seen), excluded.first_seen),
-                   last_seen = max(coalesce(last_seen, excluded.last_seen), excluded.last_seen)""",
+                   first_seen = min(coalesce(first_seen, excluded.first_seen),
+                                    coalesce(excluded.first_seen, first_seen)),
+                   last_seen = max(coalesce(last_seen, excluded.last_seen),
+                                   coalesce(excluded.last_seen, last_seen))""",
             [(speaker_id, role, published, published) for role in speaker.roles],
         )
         conn.executemany(
