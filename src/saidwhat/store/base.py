@@ -2,8 +2,9 @@
 
 ``Store`` names every method they call on a store and nothing else, so that a backend
 is a class with these methods: ``SQLiteStore`` (one SQLite file) and ``PostgresStore``
-(a PostgreSQL database, several writers at once). Code outside ``saidwhat.store`` takes a ``Store`` (from ``open_store``)
-and never writes SQL; a backend turns a ``QuoteFilter`` into its own query language.
+(a PostgreSQL database, several writers at once). Code outside ``saidwhat.store`` takes
+a ``Store`` (from ``open_store``) and never writes SQL; a backend turns a ``QuoteFilter``
+into its own query language.
 
 Reads return the dataclasses of ``saidwhat.model``; ``add_article`` is the one write,
 one transaction per article, raising ``DuplicateArticle`` for an article already
