@@ -5,17 +5,20 @@ templates (several hundred speakers with names and roles, a few outlets, dates o
 a year, direct, indirect and mixed statements, quotes some of which recur across
 articles, word for word or with a word changed, so quote clusters exist, and the
 entities statements are ``about``) and go through the corpus linker and the store
-as ``saidwhat ingest`` sends them (``CorpusLinker.link``, ``SQLiteStore.add_article``).
+as ``saidwhat ingest`` sends them (``CorpusLinker.link``, ``Store.add_article``), on
+either backend: ``--db`` takes a path (SQLite) or a ``postgresql://`` URL, as ``saidwhat``
+does.
 
 Then each query is run ``--repeat`` times with varied parameters (capped at
 ``--max-seconds`` per query) on a read-only connection, and its p50, p95 and maximum
 latency are reported in milliseconds. ``quotes`` queries return a page of 50.
 
-    .venv/bin/python benchmarks/query_latency.py [--statements 100000] [--db PATH]
+    .venv/bin/python benchmarks/query_latency.py [--statements 100000] [--db PATH|URL]
         [--repeat 200] [--max-seconds 30] [--seed 7] [--json PATH]
 
-With ``--db PATH`` an existing store is reused (not rebuilt); a missing one is built there
-and kept.
+With ``--db`` an existing store is reused (not rebuilt); a missing or empty one is built
+there and kept. Query parameters are drawn through the store's own methods, so both
+backends are timed on the same kind of requests.
 """
 
 from __future__ import annotations
@@ -36,9 +39,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from throughput import machine  # noqa: E402
 
+from saidwhat.errors import NotFoundError  # noqa: E402
 from saidwhat.link.linker import CorpusLinker  # noqa: E402
 from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan  # noqa: E402
-from saidwhat.store import QuoteFilter, SQLiteStore  # noqa: E402
+from saidwhat.store import QuoteFilter, Store, open_store  # noqa: E402
+from saidwhat.store.urls import store_file  # noqa: E402
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -315,12 +320,12 @@ class Corpus:
         )
 
 
-def build(path: Path, statements: int, seed: int) -> dict[str, float]:
-    """A store of at least ``statements`` statements at ``path``; its build figures."""
+def build(url: str, statements: int, seed: int) -> dict[str, float]:
+    """A store of at least ``statements`` statements at ``url``; its build figures."""
     corpus = Corpus(random.Random(seed))
     start = time.perf_counter()
     stored = count = 0
-    with SQLiteStore(path) as store:
+    with open_store(url) as store:
         linker = CorpusLinker(store)
         while count < statements:
             document = corpus.document(stored + 1)
@@ -343,29 +348,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def queries(store: SQLiteStore, rng: random.Random) -> dict[str, Callable[[], Any]]:
-    """Each query, as a function drawing new parameters on every call."""
-    conn = store.conn
-    speakers = conn.execute("SELECT id, name FROM speakers").fetchall()
+def queries(store: Store, rng: random.Random) -> dict[str, Callable[[], Any]]:
+    """Each query, as a function drawing new parameters on every call (the parameters are
+    sampled through the store's own reads: every speaker, the articles and ``about``
+    names of the newest 5,000 statements, the clusters quoted by 2+ articles)."""
+    every = store.speakers(limit=store.count_speakers())
+    speakers = [(int(s.id), s.name) for s in every]
     names = [name for _, name in speakers]
     surnames = [name.split()[-1] for name in names]
-    articles = [row[0] for row in conn.execute("SELECT id FROM articles")]
-    clusters = [
-        row[0]
-        for row in conn.execute(
-            "SELECT cluster_id FROM attributions WHERE cluster_id IS NOT NULL"
-            " GROUP BY cluster_id HAVING count(*) > 1"
-        )
-    ]
-    about = [row[0] for row in conn.execute("SELECT DISTINCT name FROM about")]
+    recent = store.quotes(QuoteFilter(), limit=5000)
+    articles = sorted({s.article_id for s in recent})
+    clusters = [c.id for c in store.clusters(limit=1000, occurrences=1)]
+    about = sorted({a.name for s in recent for a in s.attribution.about})
     # The combined filter asks about well-quoted speakers, so that it finds something.
-    quoted = [
-        row[0].split()[-1]
-        for row in conn.execute(
-            "SELECT s.name FROM attributions a JOIN speakers s ON s.id = a.speaker_id"
-            " WHERE s.type = 'PERSON' GROUP BY s.id ORDER BY count(*) DESC LIMIT 50"
-        )
-    ]
+    quoted = [s.name.split()[-1] for s in every if s.type == "PERSON"][:50]
     outlets = [o for o, _ in OUTLETS]
     terms = sorted(set(VOCAB) - {"a", "the", "to", "and", "of", "is", "we", "our"})
 
@@ -422,11 +418,11 @@ def size_of(result: Any) -> float:
     return len(result) if hasattr(result, "__len__") else 1
 
 
-def time_queries(path: Path, args: argparse.Namespace) -> list[Timing]:
+def time_queries(url: str, args: argparse.Namespace) -> list[Timing]:
     """Each query ``args.repeat`` times (fewer if it takes over ``args.max_seconds``)."""
     rng = random.Random(args.seed)
     results = []
-    with SQLiteStore(path, readonly=True) as store:
+    with open_store(url, readonly=True) as store:
         for name, run in queries(store, rng).items():
             if args.only and not any(part in name for part in args.only):
                 continue
@@ -471,16 +467,38 @@ def table(results: list[Timing]) -> str:
     return "\n".join(lines)
 
 
-def store_bytes(path: Path) -> int:
-    """The size of the store file with its WAL files, if any."""
-    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
-    return sum(p.stat().st_size for p in files if p.is_file())
+def store_bytes(url: str) -> int:
+    """The size of the store: its file with its WAL files (SQLite), or the database's size
+    as PostgreSQL counts it (tables, indexes, TOAST)."""
+    path = store_file(url)
+    if path is not None and not url.startswith(("postgres", "postgresql")):
+        files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        return sum(p.stat().st_size for p in files if p.is_file())
+    import psycopg  # only for a PostgreSQL store
+
+    with psycopg.connect(url) as conn:
+        return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+
+
+def stored_stats(url: str) -> dict[str, Any] | None:
+    """The stats of the store at ``url``, or None when there is none yet (or it is empty)."""
+    path = store_file(url)
+    if path is not None and not path.exists():
+        return None
+    try:
+        with open_store(url, readonly=True) as store:
+            stats = store.stats()
+    except NotFoundError:
+        return None
+    return stats if stats["articles"] else None
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--statements", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, help="reuse this store (built here if missing)")
+    parser.add_argument(
+        "--db", help="reuse this store, a path or postgresql:// URL (built there if missing)"
+    )
     parser.add_argument("--repeat", type=int, default=200, help="runs per query")
     parser.add_argument(
         "--max-seconds", type=float, default=30.0, help="stop a query's runs after this long"
@@ -496,22 +514,30 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     info = machine()
     with tempfile.TemporaryDirectory(prefix="saidwhat-query-") as tmp:
-        path = args.db or Path(tmp) / "corpus.db"
+        url = args.db or str(Path(tmp) / "corpus.db")
         built: dict[str, float] = {}
-        # The build figures are kept beside the store, to report them when it is reused.
-        record = path.with_name(path.name + ".build.json")
-        if path.exists():
-            print(f"reusing {path}", file=sys.stderr)
+        # The build figures are kept beside the store (SQLite) or in the working directory
+        # (PostgreSQL, by the database's name), to report them when it is reused.
+        file = store_file(url)
+        name = file.name if file is not None else "store"
+        if url.startswith(("postgres", "postgresql")):
+            name = url.rsplit("/", 1)[-1].split("?", 1)[0] or "postgres"
+        record = (file.parent if file is not None and file.parent.name else Path(".")) / (
+            name + ".build.json"
+        )
+        stats = stored_stats(url)
+        if stats is not None:
+            print("reusing the store", file=sys.stderr)
             if record.exists():
                 built = json.loads(record.read_text(encoding="utf-8"))
         else:
-            print(f"building {path} with {args.statements:,} statements", file=sys.stderr)
-            built = build(path, args.statements, args.seed)
+            print(f"building a store of {args.statements:,} statements", file=sys.stderr)
+            built = build(url, args.statements, args.seed)
             if args.db:
                 record.write_text(json.dumps(built) + "\n", encoding="utf-8")
-        with SQLiteStore(path, readonly=True) as store:
-            stats = store.stats()
-        size = store_bytes(path)
+            stats = stored_stats(url)
+            assert stats is not None
+        size = store_bytes(url)
         print(
             f"{stats['articles']:,} articles, {stats['statements']:,} statements, "
             f"{stats['speakers']:,} speakers, {stats['quote_clusters']:,} quote clusters "
@@ -521,7 +547,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         if args.build_only:
             return
-        results = time_queries(path, args)
+        results = time_queries(url, args)
     print(
         f"\n{info['date']}, commit {info['commit']}, {info['cpu']} ({info['cores']} cores), "
         f"Python {info['python']}; {stats['statements']:,} statements in "
