@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -78,12 +79,14 @@ def connect(address: str) -> Iterator[Client]:
     try:
         if check_address(address).startswith("local"):
             _, _, workers = address.partition(":")
-            cluster = LocalCluster(
-                n_workers=int(workers) if workers else os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                silence_logs=logging.ERROR,
-            )
+            with warnings.catch_warnings():  # port 8787 taken: the link printed says which
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+                cluster = LocalCluster(
+                    n_workers=int(workers) if workers else os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster)
         else:
             try:
@@ -145,7 +148,8 @@ class DaskExecutor:
     ``Executor`` for ``corpus.ingest``).
 
     ``in_flight``: the most partitions submitted and not yet handed on (None: two per
-    worker thread, at least two).
+    worker thread, at least two). A partition holds at most ``max_articles`` articles and
+    ``max_chars`` characters (None: ``PARTITION_ARTICLES``, ``PARTITION_CHARS``).
     """
 
     def __init__(
@@ -153,8 +157,8 @@ class DaskExecutor:
         client: Client,
         *,
         in_flight: int | None = None,
-        max_articles: int = PARTITION_ARTICLES,
-        max_chars: int = PARTITION_CHARS,
+        max_articles: int | None = None,
+        max_chars: int | None = None,
         retries: int = RETRIES,
     ) -> None:
         self.client = client
@@ -169,7 +173,11 @@ class DaskExecutor:
         try:
             self.client.register_plugin(PipelinePlugin(tagger, min_confidence))
             in_flight = self.in_flight or max(2, 2 * sum(self.client.nthreads().values()))
-            todo = partitions(documents, self.max_articles, self.max_chars)
+            todo = partitions(
+                documents,
+                self.max_articles or PARTITION_ARTICLES,
+                self.max_chars or PARTITION_CHARS,
+            )
             yield from _in_order(todo, in_flight, self._submitter(tagger, min_confidence))
         except (CancelledError, CommClosedError, OSError) as exc:
             if isinstance(exc, OSError) and self.client.status == "running":
