@@ -26,8 +26,8 @@ pytestmark = pytest.mark.model
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
 FAST = ("--tagger", "fast")
-#: A text holding this fails inside the worker under ``BoomPlugin``.
-BOOM = "BOOM"
+#: A text holding this fails inside the worker under ``BoomPlugin``; one holding DIE kills it.
+BOOM, DIE = "BOOM", "DIE"
 
 # The plugin below is defined here, not in an installed module: ship it by value.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -53,12 +53,16 @@ class BoomPlugin(WorkerPlugin):
     name = "saidwhat-test-boom"
 
     def setup(self, worker: object) -> None:
+        import os
+
         from saidwhat import pipeline
 
         self.real = pipeline._annotate
         real = self.real
 
         def flaky(nlp, documents, batch_size):
+            if any(DIE in d.text for d in documents):
+                os._exit(1)  # the worker process dies, as on a segfault or the OOM killer
             if any(BOOM in d.text for d in documents):
                 raise ValueError("kaboom")
             return real(nlp, documents, batch_size)
@@ -73,8 +77,14 @@ class BoomPlugin(WorkerPlugin):
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Client]:
-    """A running two-worker cluster, reached by the CLI at ``tcp://…``."""
-    local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    """A running two-worker cluster, reached by the CLI at ``tcp://…``. A task whose worker
+    dies is given up at once (saidwhat then resubmits it), to keep the test short; one
+    task per worker at a time, so that none dies beside the one that killed its worker."""
+    limits = {"allowed-failures": 0, "worker-saturation": 1.0}
+    with dask.config.set({f"distributed.scheduler.{k}": v for k, v in limits.items()}):
+        local = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
     try:
         client = Client(local)
         try:
@@ -178,3 +188,28 @@ def test_a_scheduler_that_cannot_be_reached_fails_in_one_line(tmp_path: Path) ->
 def test_a_malformed_dask_address_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run("ingest", str(SAMPLES), "--db", str(tmp_path / "x.db"), "--dask", "lcoal")
     assert code == 2 and "'lcoal' is not local, local:N or a scheduler address" in err
+
+
+def test_an_article_that_kills_its_worker_is_a_failure_and_the_others_are_stored(
+    cluster: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its partition fails, then the article alone (no retry: each costs a worker restart).
+    monkeypatch.setattr(saidwhat.cluster, "PARTITION_ARTICLES", 3)
+    monkeypatch.setattr(saidwhat.cluster, "RETRIES", 0)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for n in range(5):
+        (inputs / f"good{n}.txt").write_text(article(n), encoding="utf-8")
+    (inputs / "deadly.txt").write_text(article(9, f" {DIE}"), encoding="utf-8")
+    db = tmp_path / "die.db"
+    cluster.register_plugin(BoomPlugin())
+    try:
+        address = cluster.scheduler.address
+        code, _, err = run("ingest", str(inputs), "--db", str(db), "--dask", address, *FAST)
+    finally:
+        cluster.unregister_worker_plugin(BoomPlugin.name)
+    assert code == 1 and "Traceback" not in err
+    # Its partition's other articles were resubmitted one by one, and stored.
+    assert "stored 5 article(s)" in err and "1 failed" in err
+    (reason,) = (tmp_path / "die.db.failures.tsv").read_text(encoding="utf-8").splitlines()
+    assert reason.startswith(f"{inputs / 'deadly.txt'}\textraction failed (KilledWorker")

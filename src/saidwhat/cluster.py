@@ -15,9 +15,12 @@ What happens when something fails:
 
 - an article whose extraction raises: it comes back with ``error`` set and is recorded
   as that article's failure; the others of its partition are stored;
-- a worker dies: the scheduler reruns its partitions elsewhere (``RETRIES`` times); a
-  partition that still fails (an article that kills every worker it meets) is split
-  into single articles, and the one that still fails is recorded as a failure;
+- a worker dies: the scheduler reruns its tasks elsewhere (up to Dask's
+  ``distributed.scheduler.allowed-failures``, 3 by default; the ``retries`` given on
+  submit cover an exception in a task, not a dead worker). A partition that still fails
+  (an article that kills every worker it meets, or one beside it) is resubmitted article
+  by article, each up to ``RETRIES`` more times; an article that still fails is recorded
+  as its failure, and the others are stored;
 - the scheduler dies (or the connection to it): the run stops with one line
   (``ClusterError``). Every article written before is committed, so a rerun skips them
   and finishes the rest; nothing is lost or stored twice;
@@ -29,6 +32,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -45,7 +49,8 @@ from saidwhat.pipeline import extract_batch, failed_extraction, start_worker
 #: worker costs little work, large enough that a task is worth its round trip.
 PARTITION_ARTICLES = 32
 PARTITION_CHARS = 2_000_000
-#: How many times the scheduler reruns a partition whose worker died.
+#: How many times a task is rerun after it failed (by Dask for an exception in it; here,
+#: article by article, for a task whose worker died).
 RETRIES = 2
 #: The worker plugin's name (registering it again replaces it: one per worker).
 PLUGIN = "saidwhat-pipeline"
@@ -149,7 +154,8 @@ class DaskExecutor:
 
     ``in_flight``: the most partitions submitted and not yet handed on (None: two per
     worker thread, at least two). A partition holds at most ``max_articles`` articles and
-    ``max_chars`` characters (None: ``PARTITION_ARTICLES``, ``PARTITION_CHARS``).
+    ``max_chars`` characters (None: ``PARTITION_ARTICLES``, ``PARTITION_CHARS``); a
+    failed task is rerun ``retries`` times (None: ``RETRIES``).
     """
 
     def __init__(
@@ -159,7 +165,7 @@ class DaskExecutor:
         in_flight: int | None = None,
         max_articles: int | None = None,
         max_chars: int | None = None,
-        retries: int = RETRIES,
+        retries: int | None = None,
     ) -> None:
         self.client = client
         self.in_flight = in_flight
@@ -178,7 +184,9 @@ class DaskExecutor:
                 self.max_articles or PARTITION_ARTICLES,
                 self.max_chars or PARTITION_CHARS,
             )
-            yield from _in_order(todo, in_flight, self._submitter(tagger, min_confidence))
+            retries = RETRIES if self.retries is None else self.retries
+            submit = self._submitter(tagger, min_confidence, retries)
+            yield from _in_order(todo, in_flight, submit, retries)
         except (CancelledError, CommClosedError, OSError) as exc:
             if isinstance(exc, OSError) and self.client.status == "running":
                 raise
@@ -187,27 +195,31 @@ class DaskExecutor:
                 "written are kept: rerun to finish the rest"
             ) from None
 
-    def _submitter(self, tagger: str, min_confidence: float | None) -> Submit:
+    def _submitter(self, tagger: str, min_confidence: float | None, retries: int) -> Submit:
         def submit(batch: list[Document]) -> Future:
             return self.client.submit(
                 extract_batch,
                 batch,
                 tagger=tagger,
                 min_confidence=min_confidence,
-                retries=self.retries,
+                retries=retries,
                 pure=False,
             )
 
         return submit
 
 
-def _in_order(todo: Iterator[list[Document]], in_flight: int, submit: Submit) -> Iterator[Document]:
+def _in_order(
+    todo: Iterator[list[Document]], in_flight: int, submit: Submit, retries: int
+) -> Iterator[Document]:
     """The extracted articles of the partitions ``todo``, in order, with at most
     ``in_flight`` partitions out; a partition whose task failed is resubmitted article
-    by article, and an article whose task failed alone comes back with ``error`` set."""
+    by article, and an article whose task failed alone ``retries`` + 1 times comes back
+    with ``error`` set."""
     pending = as_completed()
     owners: dict[Future, tuple[int, list[int]]] = {}
     slots: dict[int, tuple[list[Document], dict[int, Document]]] = {}
+    failures: Counter[tuple[int, int]] = Counter()
     next_slot = 0
     read = 0
 
@@ -233,11 +245,16 @@ def _in_order(todo: Iterator[list[Document]], in_flight: int, submit: Submit) ->
             results = future.result()
         except (SaidwhatError, CancelledError):  # a model missing on the workers; a lost scheduler
             raise
-        except Exception as exc:  # a dead worker, beyond the retries
+        except Exception as exc:  # KilledWorker: the worker died running it (or beside it)
             if len(positions) > 1:
                 for position in positions:
                     send(slot, [position])
                 continue
+            failures[slot, positions[0]] += 1
+            if failures[slot, positions[0]] <= retries:
+                send(slot, positions)
+                continue
+            del failures[slot, positions[0]]
             results = [failed_extraction(batch[positions[0]], exc)]
         done.update(zip(positions, results, strict=True))
         while next_slot in slots and len(slots[next_slot][1]) == len(slots[next_slot][0]):
