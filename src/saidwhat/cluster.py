@@ -191,8 +191,8 @@ class DaskExecutor:
             if isinstance(exc, OSError) and self.client.status == "running":
                 raise
             raise ClusterError(
-                f"lost the Dask scheduler ({type(exc).__name__}: {exc}); the articles "
-                "written are kept: rerun to finish the rest"
+                f"lost the Dask scheduler at {self.client.scheduler.address} "
+                f"({type(exc).__name__}); the articles written are kept: rerun to finish the rest"
             ) from None
 
     def _submitter(self, tagger: str, min_confidence: float | None, retries: int) -> Submit:

@@ -87,8 +87,12 @@ def _executor(address: str | None) -> AbstractContextManager[Executor | None]:
 def _dask_executor(address: str) -> Iterator[Executor]:
     from saidwhat.cluster import DaskExecutor, connect, dashboard  # distributed loads slowly
 
-    # Dask's own INFO lines (scheduler, nannies, comms) only with -v, as other libraries'.
-    logging.getLogger("distributed").setLevel(logging.getLogger().level)
+    # Dask's own lines (scheduler, nannies, comms, a lost connection's traceback) only with
+    # -v, as other libraries': what fails is reported once, by saidwhat.
+    level = logging.getLogger().level
+    for name in ["distributed", *logging.root.manager.loggerDict]:  # Dask sets some levels
+        if name.partition(".")[0] == "distributed":
+            logging.getLogger(name).setLevel(level if level < logging.WARNING else logging.CRITICAL)
     try:
         with connect(address) as client:
             link = dashboard(client) or "none (the scheduler serves none)"
