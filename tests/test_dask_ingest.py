@@ -20,6 +20,9 @@ from distributed import Client, LocalCluster, WorkerPlugin
 
 import saidwhat.cluster
 from saidwhat.cli import main
+from saidwhat.cluster import DaskExecutor
+from saidwhat.errors import ClusterError
+from saidwhat.model import Document
 from saidwhat.store import SQLiteStore
 
 pytestmark = pytest.mark.model
@@ -213,3 +216,10 @@ def test_an_article_that_kills_its_worker_is_a_failure_and_the_others_are_stored
     assert "stored 5 article(s)" in err and "1 failed" in err
     (reason,) = (tmp_path / "die.db.failures.tsv").read_text(encoding="utf-8").splitlines()
     assert reason.startswith(f"{inputs / 'deadly.txt'}\textraction failed (KilledWorker")
+
+
+def test_workers_that_cannot_load_the_pipeline_stop_the_run_in_one_line(cluster: Client) -> None:
+    documents = [Document(id="a", text=article(1))]
+    with pytest.raises(ClusterError, match="cannot load saidwhat's pipeline") as raised:
+        list(DaskExecutor(cluster)(documents, tagger="no-such-tagger", min_confidence=None))
+    assert "\n" not in str(raised.value)

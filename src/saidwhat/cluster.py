@@ -129,6 +129,21 @@ class PipelinePlugin(WorkerPlugin):
         load_pipeline(tagger=self.tagger, min_confidence=self.min_confidence)
 
 
+def _load_on_workers(client: Client, tagger: str, min_confidence: float | None) -> None:
+    """Register ``PipelinePlugin``: each worker loads the pipeline now. A worker that
+    cannot (saidwhat or its models missing there) stops the run in one line."""
+    try:
+        client.register_plugin(PipelinePlugin(tagger, min_confidence))
+    except (SaidwhatError, CancelledError, CommClosedError, OSError):
+        raise
+    except Exception as exc:  # raised by a worker's setup, or by unpickling the plugin there
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ClusterError(
+            f"the Dask workers cannot load saidwhat's pipeline ({type(exc).__name__}: "
+            f"{reason}); install saidwhat, the same version, and its models on each worker"
+        ) from None
+
+
 def partitions(
     documents: Iterable[Document],
     max_articles: int = PARTITION_ARTICLES,
@@ -177,7 +192,7 @@ class DaskExecutor:
         self, documents: Iterable[Document], *, tagger: str, min_confidence: float | None
     ) -> Iterator[Document]:
         try:
-            self.client.register_plugin(PipelinePlugin(tagger, min_confidence))
+            _load_on_workers(self.client, tagger, min_confidence)
             in_flight = self.in_flight or max(2, 2 * sum(self.client.nthreads().values()))
             todo = partitions(
                 documents,
