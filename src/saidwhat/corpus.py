@@ -4,10 +4,13 @@ The stages:
 
 1. read every input (``ingest.iter_articles``): failures are recorded, never raised;
 2. skip articles already stored (same URL or same normalised text) before parsing;
-3. extract statements (``extract_many``, in ``jobs`` processes): a pure function of
-   the article, so it can move to other machines;
+3. extract statements with an ``Executor``: here or in ``jobs`` processes
+   (``process_pool``, i.e. ``extract_many``), or on a Dask cluster
+   (``cluster.DaskExecutor``): a pure function of the article, so it can move to other
+   machines;
 4. link each article to the corpus (story, speakers, quote clusters) and write it in
-   one transaction; the single writer is this process.
+   one transaction, in input order whatever the executor; the single writer is this
+   process.
 
 A run killed at any moment keeps every article it committed; a rerun skips those.
 """
@@ -17,7 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from saidwhat.attribute import DEFAULT_TAGGER
 from saidwhat.ingest import (
@@ -36,6 +41,20 @@ from saidwhat.store import DuplicateArticle, Store
 
 #: Outcomes reported to ``on_article``.
 STORED, DUPLICATE, FAILED = "stored", "duplicate", "failed"
+
+
+class Executor(Protocol):
+    """Extracts a stream of articles and hands them back in input order, each with its
+    statements or its ``error``; reads the stream only a few batches ahead."""
+
+    def __call__(
+        self, documents: Iterable[Document], *, tagger: str, min_confidence: float | None
+    ) -> Iterator[Document]: ...
+
+
+def process_pool(jobs: int) -> Executor:
+    """Extraction in this process (``jobs`` 1) or in ``jobs`` worker processes."""
+    return partial(extract_many, n_process=jobs)
 
 
 @dataclass(slots=True)
@@ -81,10 +100,12 @@ def ingest(
     tagger: str = DEFAULT_TAGGER,
     min_confidence: float | None = None,
     on_article: Callable[[str, str], None] | None = None,
+    executor: Executor | None = None,
 ) -> IngestSummary:
     """Add the articles of ``paths`` to ``store`` (``tagger``: "accurate" or "fast";
     statements below ``min_confidence`` are not stored, None: the default threshold).
-    The limits are ``iter_articles``'s.
+    The limits are ``iter_articles``'s. ``executor`` extracts (None: ``process_pool(jobs)``;
+    ``jobs`` is then 1).
 
     ``on_article(outcome, key)`` hears each outcome (``STORED`` with the new article's
     id; ``DUPLICATE`` or ``FAILED`` with the input's id or location).
@@ -102,6 +123,7 @@ def ingest(
         tagger=tagger,
         min_confidence=min_confidence,
         on_article=on_article,
+        executor=executor,
     )
 
 
@@ -114,12 +136,15 @@ def ingest_documents(
     min_confidence: float | None = None,
     on_article: Callable[[str, str], None] | None = None,
     linker: CorpusLinker | None = None,
+    executor: Executor | None = None,
 ) -> IngestSummary:
     """Add already-read articles (or the failures to read them) to ``store``.
 
     ``linker`` links against ``store`` (one is made when None); it keeps no state, its
-    indexes being the store's postings.
+    indexes being the store's postings. ``executor`` as for ``ingest``.
     """
+    if executor is not None and jobs > 1:
+        raise ValueError("jobs > 1 and an executor: the executor runs the extraction")
     summary = IngestSummary()
     report = on_article or (lambda outcome, key: None)
     linker = linker or CorpusLinker(store)
@@ -139,7 +164,8 @@ def ingest_documents(
             else:
                 yield item
 
-    extracted = extract_many(fresh(), n_process=jobs, tagger=tagger, min_confidence=min_confidence)
+    extract = executor or process_pool(jobs)
+    extracted = extract(fresh(), tagger=tagger, min_confidence=min_confidence)
     for document in extracted:
         if document.error:
             # Not stored, so a rerun (e.g. with a fixed saidwhat) tries it again.

@@ -40,3 +40,7 @@ class StoreError(SaidwhatError):
 
 class NotFoundError(StoreError):
     """A requested article, speaker or quote cluster is not in the store."""
+
+
+class ClusterError(SaidwhatError):
+    """The Dask cluster ingest runs on cannot be reached, or went away during the run."""

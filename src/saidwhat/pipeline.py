@@ -57,7 +57,7 @@ def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[
             try:
                 done |= _annotate(nlp, [document], 1)
             except Exception as exc:  # reported on the document, never raised
-                done[id(document)] = _failed(document, exc)
+                done[id(document)] = failed_extraction(document, exc)
     return [done.get(id(d), d) for d in documents]
 
 
@@ -68,7 +68,7 @@ def _with_language(document: Document) -> Document:
     return replace(document, language=detect_language(document.text))
 
 
-def _failed(document: Document, exc: Exception) -> Document:
+def failed_extraction(document: Document, exc: Exception) -> Document:
     """``document`` with the error its extraction raised (logged, never raised)."""
     logger.debug("%s: extraction failed", document.id, exc_info=True)
     return replace(document, error=f"extraction failed ({type(exc).__name__}: {exc})")
@@ -168,9 +168,38 @@ def extract_document(
             try:
                 doc = nlp(piece.text)
             except Exception as exc:  # reported on the document, never raised
-                return _failed(document, exc)
+                return failed_extraction(document, exc)
         parts.append((piece.offset, *_results(doc, piece)))
     return _joined(document, parts)
+
+
+def extract_batch(
+    documents: list[Document],
+    *,
+    batch_size: int = 32,
+    model: str = DEFAULT_MODEL,
+    tagger: str = DEFAULT_TAGGER,
+    min_confidence: float | None = None,
+) -> list[Document]:
+    """One batch of documents extracted in this process, in order: the unit of work a
+    cluster's worker runs (``saidwhat.cluster``), a pure function of its arguments.
+
+    Nothing raises out of it: a document whose extraction fails, even outside the
+    parser (reading its language), comes back alone with ``error`` set, so one bad
+    article never loses the others of its batch.
+    """
+    documents = [_as_document(d) for d in documents]
+    nlp = load_pipeline(model, tagger, min_confidence)  # cached: loaded once per process
+    try:
+        return _process(nlp, documents, batch_size)
+    except Exception:  # outside _process's own isolation: one by one
+        done = []
+        for document in documents:
+            try:
+                done.extend(_process(nlp, [document], 1))
+            except Exception as exc:  # reported on the document, never raised
+                done.append(failed_extraction(document, exc))
+        return done
 
 
 def _run_batch(args: tuple[list[Document], str, str, float | None, int]) -> list[Document]:
@@ -178,7 +207,7 @@ def _run_batch(args: tuple[list[Document], str, str, float | None, int]) -> list
     return _process(load_pipeline(model, tagger, min_confidence), documents, batch_size)
 
 
-def _start_worker(tagger: str) -> None:
+def start_worker(tagger: str) -> None:
     """One torch thread per worker process, as spaCy runs: a forked worker that used the
     parent's thread pool (the accurate tagger run there first) hung."""
     if tagger == "accurate":
@@ -218,7 +247,7 @@ def extract_many(
     load_pipeline(model, tagger, min_confidence)  # load once here: forked workers inherit it
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(n_process, initializer=_start_worker, initargs=(tagger,)) as pool:
+    with context.Pool(n_process, initializer=start_worker, initargs=(tagger,)) as pool:
         # At most two batches per worker in flight: the input is read as results are written.
         pending: deque[AsyncResult[list[Document]]] = deque()
         for batch in _batches(texts, batch_size):

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from saidwhat.cli.common import (
     tagger_option,
     warn_many_jobs,
 )
-from saidwhat.corpus import FAILED, IngestSummary, ingest
+from saidwhat.corpus import FAILED, Executor, IngestSummary, ingest
 from saidwhat.errors import SaidwhatError
 from saidwhat.ingest import count_articles, names_nothing
 from saidwhat.link import format_diff
@@ -74,6 +75,44 @@ def _store(db: str | None, *, readonly: bool = True) -> Iterator[Store]:
         fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
 
 
+def _executor(address: str | None) -> AbstractContextManager[Executor | None]:
+    """A Dask executor on the cluster at ``address``, its dashboard's link on stderr
+    (None without ``--dask``: ``--jobs`` processes)."""
+    if address is None:
+        return nullcontext()
+    return _dask_executor(address)
+
+
+@contextmanager
+def _dask_executor(address: str) -> Iterator[Executor]:
+    from saidwhat.cluster import DaskExecutor, connect, dashboard  # distributed loads slowly
+
+    # Dask's own lines (scheduler, nannies, comms, a lost connection's traceback) only with
+    # -v, as other libraries': what fails is reported once, by saidwhat.
+    level = logging.getLogger().level
+    for name in ["distributed", *logging.root.manager.loggerDict]:  # Dask sets some levels
+        if name.partition(".")[0] == "distributed":
+            logging.getLogger(name).setLevel(level if level < logging.WARNING else logging.CRITICAL)
+    try:
+        with connect(address) as client:
+            link = dashboard(client) or "none (the scheduler serves none)"
+            click.echo(f"saidwhat: Dask dashboard: {link}", err=True)
+            yield DaskExecutor(client)
+    except SaidwhatError as exc:  # the scheduler cannot be reached
+        fail(str(exc))
+
+
+def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from saidwhat.cluster import check_address
+
+    try:
+        return check_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command(name="ingest")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH ...")
 @db_option
@@ -84,6 +123,14 @@ def _store(db: str | None, *, readonly: bool = True) -> Iterator[Store]:
     callback=warn_many_jobs,
     show_default=True,
     help="Worker processes for parsing (one process writes).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="local[:N]|tcp://HOST:PORT",
+    callback=_check_dask,
+    help="Parse on a Dask cluster: local starts N worker processes here (default: one per "
+    "core); tcp://HOST:PORT uses a running scheduler. This process still writes.",
 )
 @max_bytes_option
 @max_file_bytes_option
@@ -99,6 +146,7 @@ def ingest_command(
     paths: tuple[str, ...],
     db: str | None,
     jobs: int,
+    dask_address: str | None,
     max_bytes: int,
     max_file_bytes: int,
     max_file_articles: int,
@@ -111,9 +159,17 @@ def ingest_command(
     Articles already stored (same URL or same text) are skipped, so a rerun after an
     interruption finishes the rest. The exit status is 1 if any input failed.
     """
+    if dask_address and jobs > 1:
+        click.echo(
+            f"saidwhat: error: --dask and --jobs {jobs} exclude each other: "
+            "the Dask workers do the parsing",
+            err=True,
+        )
+        click.get_current_context().exit(2)
     if all(names_nothing(p) for p in paths):  # a mistyped path: make no store for it
         fail(f"no such file, directory or matching files: {', '.join(paths)}")
-    with _store(db, readonly=False) as store:
+    # The cluster first: a scheduler that cannot be reached makes no store.
+    with _executor(dask_address) as executor, _store(db, readonly=False) as store:
         failures = failures or _failures_file(db)
         interactive = sys.stderr.isatty()
         total = (
@@ -142,6 +198,7 @@ def ingest_command(
                 tagger=tagger,
                 min_confidence=min_confidence,
                 on_article=progress,
+                executor=executor,
             )
     for where, note in summary.notes:
         click.echo(f"saidwhat: warning: {where}: {note}", err=True)

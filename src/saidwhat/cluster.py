@@ -1,0 +1,279 @@
+"""Extraction on a Dask cluster: ``saidwhat ingest --dask local[:N]|tcp://SCHEDULER:8786``.
+
+The client (the ``saidwhat ingest`` process) reads the inputs, skips the articles
+already stored, and cuts the rest into partitions as they are read (at most
+``PARTITION_ARTICLES`` articles and ``PARTITION_CHARS`` characters), so that a huge
+input is never in memory at once. Each partition is extracted on a worker by
+``pipeline.extract_batch``, a pure function of the articles; the worker's pipeline is
+loaded once, when ``PipelinePlugin`` is set up on it, and every task there reuses it.
+At most ``in_flight`` partitions are out at a time (backpressure: the inputs are read
+as fast as the writer writes); results arrive as they complete and are handed on in
+input order, so a Dask run stores exactly what ``--jobs`` does, ids included. Linking
+and writing stay in the client, the single writer.
+
+What happens when something fails:
+
+- an article whose extraction raises: it comes back with ``error`` set and is recorded
+  as that article's failure; the others of its partition are stored;
+- a worker dies: the scheduler reruns its tasks elsewhere (up to Dask's
+  ``distributed.scheduler.allowed-failures``, 3 by default; the ``retries`` given on
+  submit cover an exception in a task, not a dead worker). A partition that still fails
+  (an article that kills every worker it meets, or one beside it) is resubmitted article
+  by article, each up to ``RETRIES`` more times; an article that still fails is recorded
+  as its failure, and the others are stored;
+- the scheduler dies (or the connection to it): the run stops with one line
+  (``ClusterError``). Every article written before is committed, so a rerun skips them
+  and finishes the rest; nothing is lost or stored twice;
+- the client dies: as for any ingest, a rerun skips what was committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
+from contextlib import contextmanager
+
+from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed
+from distributed.comm.core import CommClosedError
+
+from saidwhat.errors import ClusterError, SaidwhatError
+from saidwhat.model import Document
+from saidwhat.parse import load_pipeline
+from saidwhat.pipeline import extract_batch, failed_extraction, start_worker
+
+#: The most articles, and characters, of one partition: small enough that a lost
+#: worker costs little work, large enough that a task is worth its round trip.
+PARTITION_ARTICLES = 32
+PARTITION_CHARS = 2_000_000
+#: How many times a task is rerun after it failed (by Dask for an exception in it; here,
+#: article by article, for a task whose worker died).
+RETRIES = 2
+#: The worker plugin's name (registering it again replaces it: one per worker).
+PLUGIN = "saidwhat-pipeline"
+#: Submits one partition's extraction.
+Submit = Callable[[list[Document]], Future]
+#: ``--dask``'s forms, for messages.
+ADDRESS_FORMS = "local, local:N or a scheduler address such as tcp://HOST:8786"
+
+
+def check_address(address: str) -> str:
+    """``address`` if it is ``local``, ``local:N`` (N >= 1) or ``SCHEME://...``; else
+    ``ValueError`` saying what is expected."""
+    if address == "local" or "://" in address:
+        return address
+    workers = address.removeprefix("local:")
+    if workers != address and workers.isdigit() and int(workers) >= 1:
+        return address
+    raise ValueError(f"{address!r} is not {ADDRESS_FORMS}")
+
+
+@contextmanager
+def connect(address: str) -> Iterator[Client]:
+    """A client of the cluster at ``address`` (see ``check_address``), closed on exit.
+
+    ``local[:N]`` starts a cluster on this machine: N worker processes (the number of
+    cores when absent) of one thread each, closed with the client. A scheduler that
+    cannot be reached within Dask's connect timeout (``distributed.comm.timeouts.connect``)
+    raises ``ClusterError``.
+    """
+    cluster = None
+    try:
+        if check_address(address).startswith("local"):
+            _, _, workers = address.partition(":")
+            with warnings.catch_warnings():  # port 8787 taken: the link printed says which
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+                cluster = LocalCluster(
+                    n_workers=int(workers) if workers else os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    silence_logs=logging.ERROR,
+                )
+            client = Client(cluster)
+        else:
+            try:
+                client = Client(address)
+            except (OSError, ValueError) as exc:  # refused, timed out, unknown scheme
+                raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def dashboard(client: Client) -> str | None:
+    """The link of the scheduler's dashboard, None when it serves none (its pages need
+    bokeh on the scheduler's machine; without it they say so)."""
+    services = client.scheduler_info().get("services", {})
+    return client.dashboard_link if "dashboard" in services else None
+
+
+class PipelinePlugin(WorkerPlugin):
+    """Loads the run's pipeline on each worker once, when the worker is set up (also a
+    worker that joins later); the tasks' ``load_pipeline`` then finds it in the cache."""
+
+    name = PLUGIN
+
+    def __init__(self, tagger: str, min_confidence: float | None) -> None:
+        self.tagger = tagger
+        self.min_confidence = min_confidence
+
+    def setup(self, worker: object) -> None:
+        start_worker(self.tagger)
+        load_pipeline(tagger=self.tagger, min_confidence=self.min_confidence)
+
+
+def _load_on_workers(client: Client, tagger: str, min_confidence: float | None) -> None:
+    """Register ``PipelinePlugin``: each worker loads the pipeline now. A worker that
+    cannot (saidwhat or its models missing there) stops the run in one line."""
+    try:
+        client.register_plugin(PipelinePlugin(tagger, min_confidence))
+    except (SaidwhatError, CancelledError, CommClosedError, OSError):
+        raise
+    except Exception as exc:  # raised by a worker's setup, or by unpickling the plugin there
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ClusterError(
+            f"the Dask workers cannot load saidwhat's pipeline ({type(exc).__name__}: "
+            f"{reason}); install saidwhat, the same version, and its models on each worker"
+        ) from None
+
+
+def partitions(
+    documents: Iterable[Document],
+    max_articles: int = PARTITION_ARTICLES,
+    max_chars: int = PARTITION_CHARS,
+) -> Iterator[list[Document]]:
+    """``documents`` in lists of at most ``max_articles`` and ``max_chars`` characters
+    (a longer article alone), read only as each list is asked for."""
+    batch: list[Document] = []
+    size = 0
+    for document in documents:
+        if batch and (len(batch) >= max_articles or size + len(document.text) > max_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(document)
+        size += len(document.text)
+    if batch:
+        yield batch
+
+
+class DaskExecutor:
+    """Extracts a stream of articles on the cluster of ``client``, in input order (an
+    ``Executor`` for ``corpus.ingest``).
+
+    ``in_flight``: the most partitions submitted and not yet handed on (None: two per
+    worker thread, at least two). A partition holds at most ``max_articles`` articles and
+    ``max_chars`` characters (None: ``PARTITION_ARTICLES``, ``PARTITION_CHARS``); a
+    failed task is rerun ``retries`` times (None: ``RETRIES``).
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        in_flight: int | None = None,
+        max_articles: int | None = None,
+        max_chars: int | None = None,
+        retries: int | None = None,
+    ) -> None:
+        self.client = client
+        self.in_flight = in_flight
+        self.max_articles = max_articles
+        self.max_chars = max_chars
+        self.retries = retries
+
+    def __call__(
+        self, documents: Iterable[Document], *, tagger: str, min_confidence: float | None
+    ) -> Iterator[Document]:
+        try:
+            _load_on_workers(self.client, tagger, min_confidence)
+            in_flight = self.in_flight or max(2, 2 * sum(self.client.nthreads().values()))
+            todo = partitions(
+                documents,
+                self.max_articles or PARTITION_ARTICLES,
+                self.max_chars or PARTITION_CHARS,
+            )
+            retries = RETRIES if self.retries is None else self.retries
+            submit = self._submitter(tagger, min_confidence, retries)
+            yield from _in_order(todo, in_flight, submit, retries)
+        except (CancelledError, CommClosedError, OSError) as exc:
+            if isinstance(exc, OSError) and self.client.status == "running":
+                raise
+            raise ClusterError(
+                f"lost the Dask scheduler at {self.client.scheduler.address} "
+                f"({type(exc).__name__}); the articles written are kept: rerun to finish the rest"
+            ) from None
+
+    def _submitter(self, tagger: str, min_confidence: float | None, retries: int) -> Submit:
+        def submit(batch: list[Document]) -> Future:
+            return self.client.submit(
+                extract_batch,
+                batch,
+                tagger=tagger,
+                min_confidence=min_confidence,
+                retries=retries,
+                pure=False,
+            )
+
+        return submit
+
+
+def _in_order(
+    todo: Iterator[list[Document]], in_flight: int, submit: Submit, retries: int
+) -> Iterator[Document]:
+    """The extracted articles of the partitions ``todo``, in order, with at most
+    ``in_flight`` partitions out; a partition whose task failed is resubmitted article
+    by article, and an article whose task failed alone ``retries`` + 1 times comes back
+    with ``error`` set."""
+    pending = as_completed()
+    owners: dict[Future, tuple[int, list[int]]] = {}
+    slots: dict[int, tuple[list[Document], dict[int, Document]]] = {}
+    failures: Counter[tuple[int, int]] = Counter()
+    next_slot = 0
+    read = 0
+
+    def send(slot: int, positions: list[int]) -> None:
+        batch = slots[slot][0]
+        future = submit([batch[i] for i in positions])
+        owners[future] = (slot, positions)
+        pending.add(future)
+
+    def fill() -> None:
+        nonlocal read
+        while len(slots) < in_flight and (batch := next(todo, None)) is not None:
+            slots[read] = (batch, {})
+            send(read, list(range(len(batch))))
+            read += 1
+
+    fill()
+    while slots:
+        future = next(pending)
+        slot, positions = owners.pop(future)
+        batch, done = slots[slot]
+        try:
+            results = future.result()
+        except (SaidwhatError, CancelledError):  # a model missing on the workers; a lost scheduler
+            raise
+        except Exception as exc:  # KilledWorker: the worker died running it (or beside it)
+            if len(positions) > 1:
+                for position in positions:
+                    send(slot, [position])
+                continue
+            failures[slot, positions[0]] += 1
+            if failures[slot, positions[0]] <= retries:
+                send(slot, positions)
+                continue
+            del failures[slot, positions[0]]
+            results = [failed_extraction(batch[positions[0]], exc)]
+        done.update(zip(positions, results, strict=True))
+        while next_slot in slots and len(slots[next_slot][1]) == len(slots[next_slot][0]):
+            batch, done = slots.pop(next_slot)
+            next_slot += 1
+            yield from (done[i] for i in range(len(batch)))
+        fill()
