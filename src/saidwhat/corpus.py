@@ -9,8 +9,8 @@ The stages:
    (``cluster.DaskExecutor``): a pure function of the article, so it can move to other
    machines;
 4. link each article to the corpus (story, speakers, quote clusters) and write it in
-   one transaction, in input order whatever the executor; the single writer is this
-   process.
+   one transaction, in input order whatever the executor; the writer is this
+   process (a PostgreSQL store also takes other ingest runs' writes at the same time).
 
 A run killed at any moment keeps every article it committed; a rerun skips those.
 """
