@@ -276,3 +276,18 @@ def test_a_shown_postgresql_url_has_no_password() -> None:
     assert store_label("postgresql+psycopg://u:p%40ss@h/db") == "postgresql+psycopg://u:***@h/db"
     assert store_label("postgresql://u@h/db") == "postgresql://u@h/db"
     assert store_label("data/user:pw@x.db") == "data/user:pw@x.db"  # a file is shown whole
+
+
+@pytest.mark.parametrize(
+    ("db", "expected"),
+    [
+        ("news.db", "news.db.failures.tsv"),
+        ("sqlite:///data/news.db", "data/news.db.failures.tsv"),
+        ("postgresql://saidwhat:secret@db.example:5432/news", "news.failures.tsv"),
+        ("postgresql+psycopg://saidwhat@/news?host=/run/postgresql", "news.failures.tsv"),
+    ],
+)
+def test_the_failures_file_is_named_after_the_store(db: str, expected: str) -> None:
+    from saidwhat.cli.corpus import _failures_file
+
+    assert _failures_file(db) == Path(expected)

@@ -34,7 +34,15 @@ from saidwhat.errors import SaidwhatError
 from saidwhat.ingest import count_articles, names_nothing
 from saidwhat.link import format_diff
 from saidwhat.model import QuoteCluster, Statement
-from saidwhat.store import DEFAULT_DB, KINDS, QuoteFilter, Store, open_store, store_file
+from saidwhat.store import (
+    DEFAULT_DB,
+    KINDS,
+    QuoteFilter,
+    Store,
+    database_name,
+    open_store,
+    store_file,
+)
 from saidwhat.store.export import FORMATS, write_csv, write_jsonl, write_parquet
 
 _limit = click.option(
@@ -214,9 +222,9 @@ def ingest_command(
 
 
 def _failures_file(db: str | None) -> Path:
-    """``DB.failures.tsv`` beside the store's file (beside the default one for a store
-    that is not a file)."""
-    path = store_file(db) or Path(DEFAULT_DB)
+    """``DB.failures.tsv`` beside the store's file; ``DATABASE.failures.tsv`` in the
+    working directory for a PostgreSQL store."""
+    path = store_file(db) or Path(database_name(db) or DEFAULT_DB)
     return path.with_name(path.name + ".failures.tsv")
 
 

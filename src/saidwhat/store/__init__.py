@@ -9,6 +9,7 @@ from saidwhat.store.sqlite import SQLiteStore
 from saidwhat.store.urls import (
     DB_VARIABLE,
     DEFAULT_DB,
+    database_name,
     open_store,
     store_file,
     store_label,
@@ -24,6 +25,7 @@ __all__ = [
     "QuoteFilter",
     "SQLiteStore",
     "Store",
+    "database_name",
     "migrate",
     "open_store",
     "store_file",

@@ -82,6 +82,18 @@ def store_label(url: str | Path) -> str:
     return _PASSWORD_PARAMETER.sub(r"\1***", text)
 
 
+def database_name(url: str | Path | None = None) -> str | None:
+    """The database a PostgreSQL store URL names (``news`` in ``postgresql://h/news``);
+    None for a store that is a file."""
+    url = store_url(url)
+    if store_file(url) is not None:
+        return None
+    from psycopg.conninfo import conninfo_to_dict  # only for a PostgreSQL store
+
+    libpq = re.sub(r"^[^:]+\+[^:]+://", "postgresql://", url)  # postgresql+psycopg://
+    return str(conninfo_to_dict(libpq).get("dbname") or "postgres")
+
+
 def open_store(url: str | Path | None = None, *, readonly: bool = False) -> Store:
     """The store at ``url``: a path or URL (see the module), else ``$SAIDWHAT_DB``, else
     ``DEFAULT_DB``. Read-only stores must exist; a writable one is created if missing."""
