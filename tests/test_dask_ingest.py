@@ -7,6 +7,7 @@ tagger, the sample corpus. One cluster (``cluster``) serves the ``tcp://`` tests
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -223,3 +224,16 @@ def test_workers_that_cannot_load_the_pipeline_stop_the_run_in_one_line(cluster:
     with pytest.raises(ClusterError, match="cannot load saidwhat's pipeline") as raised:
         list(DaskExecutor(cluster)(documents, tagger="no-such-tagger", min_confidence=None))
     assert "\n" not in str(raised.value)
+
+
+def test_more_local_workers_than_cores_warn_and_too_many_are_refused(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    many = (os.cpu_count() or 1) + 1
+    # With --jobs 2 the run stops before any worker starts: only the option's checks run.
+    code, _, err = run(
+        "ingest", str(SAMPLES), "--db", str(db), "--dask", f"local:{many}", "--jobs", "2"
+    )
+    assert code == 2
+    assert f"warning: --dask local:{many} starts more worker processes than" in err
+    code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", "local:100000")
+    assert code == 2 and "at most 256 worker processes" in err and not db.exists()

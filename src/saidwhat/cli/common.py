@@ -108,14 +108,19 @@ MAX_JOBS = 256
 def warn_many_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
     """Warn when more worker processes are asked for than the machine has cores: each
     holds its own copy of the models, so many of them can exhaust the memory."""
+    warn_many_workers(f"{param.opts[0]} {value}", value)
+    return value
+
+
+def warn_many_workers(option: str, workers: int) -> None:
+    """The warning of ``warn_many_jobs`` for ``option`` (as the user wrote it)."""
     cores = os.cpu_count() or 1
-    if value > cores:
+    if workers > cores:
         click.echo(
-            f"saidwhat: warning: {param.opts[0]} {value} starts more worker processes than "
+            f"saidwhat: warning: {option} starts more worker processes than "
             f"this machine's {cores} cores; each holds its own copy of the models (0.7-1 GB)",
             err=True,
         )
-    return value
 
 
 def row(cells: list[str], widths: list[int]) -> str:

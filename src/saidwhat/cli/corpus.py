@@ -28,6 +28,7 @@ from saidwhat.cli.common import (
     row,
     tagger_option,
     warn_many_jobs,
+    warn_many_workers,
 )
 from saidwhat.corpus import FAILED, Executor, IngestSummary, ingest
 from saidwhat.errors import SaidwhatError
@@ -116,9 +117,15 @@ def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -
     from saidwhat.cluster import check_address
 
     try:
-        return check_address(value)
+        address = check_address(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    if address.startswith("local:"):
+        workers = int(address.removeprefix("local:"))
+        if workers > MAX_JOBS:
+            raise click.BadParameter(f"local:{workers}: at most {MAX_JOBS} worker processes")
+        warn_many_workers(f"--dask {address}", workers)  # as --jobs does
+    return address
 
 
 @click.command(name="ingest")
