@@ -102,6 +102,22 @@ def test_a_server_that_is_not_there_fails_in_one_line_without_the_password(
         assert "\n" not in message and "s3cret" not in message
 
 
+def test_a_connection_lost_mid_run_is_one_line(postgres_url: str) -> None:
+    with open_store(postgres_url) as store:
+        add(store, article("a", [("Elena Varga", "PERSON", "said", QUOTE)], **_where()))
+        assert store.count_quotes() == 1
+        # another session ends every other connection to the database, as a restart would
+        scalar(
+            postgres_url,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        with pytest.raises(StoreError) as raised:
+            store.count_quotes()
+        message = str(raised.value)
+        assert message.startswith("lost the PostgreSQL store: ") and "\n" not in message
+
+
 # -- the schema ---------------------------------------------------------------------------
 
 

@@ -47,7 +47,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from saidwhat.errors import NotFoundError, StoreError
 from saidwhat.link import KnownSpeaker
@@ -139,12 +139,16 @@ class PostgresStore(PostgresReads, PostgresWrites):
             return
         if self._pool is None:
             raise StoreError("the store is closed")
-        with self._pool.connection(timeout=CONNECT_TIMEOUT) as conn:
-            self._local.conn = conn
-            try:
-                yield conn
-            finally:
-                self._local.conn = None
+        try:
+            with self._pool.connection(timeout=CONNECT_TIMEOUT) as conn:
+                self._local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = None
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            # the server went away or stopped answering: one line, as at open
+            raise StoreError(f"lost the PostgreSQL store: {first_line(exc)}") from None
 
     # -- what the linker reads -------------------------------------------------------
 
