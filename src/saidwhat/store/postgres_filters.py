@@ -14,62 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from saidwhat.store.filters import QuoteFilter, search_terms
+from saidwhat.store.sql_filters import Dialect, contains
+from saidwhat.store.sql_filters import filter_sql as _filter_sql
 
-#: Sorts after every character (by code point: the columns use the "C" collation).
-_LAST_CHAR = "\U0010ffff"
 #: A case-insensitive LIKE whose pattern escapes its wildcards with a backslash.
 LIKE = "ILIKE %s ESCAPE '\\'"
+
+__all__ = ["LIKE", "contains", "filter_sql", "tsquery"]
 
 
 def filter_sql(where: QuoteFilter) -> tuple[str, list[Any]]:
     """The WHERE clause of ``where`` (over ``a`` attributions and ``r`` articles) and its
     parameters; ``r`` is read only when ``where.reads_articles``."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if where.speaker_id is not None:
-        clauses.append("a.speaker_id = %s")
-        params.append(where.speaker_id)
-    elif isinstance(where.speaker, str) and where.speaker:
-        clauses.append(
-            f"(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}"
-            f" UNION SELECT id FROM speakers WHERE name {LIKE})"
-            f" OR (a.speaker_id IS NULL AND a.speaker_name {LIKE}))"
-        )
-        params += [contains(where.speaker)] * 3
-    if where.about:
-        clauses.append(f"a.id IN (SELECT attribution_id FROM about WHERE name {LIKE})")
-        params.append(contains(where.about))
-    if where.q and (query := tsquery(where.q)):
-        clauses.append("a.fts @@ to_tsquery('english', %s)")
-        params.append(query)
-    if where.kind:
-        clauses.append("a.kind = %s")
-        params.append(where.kind)
-    if where.outlet:
-        clauses.append(f"r.outlet {LIKE}")
-        params.append(contains(where.outlet))
-    if where.since:
-        clauses.append("r.published >= %s")
-        params.append(where.since)
-    if where.until:
-        clauses.append("r.published < %s")
-        params.append(where.until + _LAST_CHAR)
-    if where.article:
-        clauses.append("a.article_id = %s")
-        params.append(where.article)
-    if where.cluster is not None:
-        clauses.append("a.cluster_id = %s")
-        params.append(where.cluster)
-    if where.min_confidence:
-        clauses.append("a.confidence >= %s")
-        params.append(where.min_confidence)
-    return (" AND ".join(clauses) or "TRUE"), params
-
-
-def contains(text: str) -> str:
-    """The LIKE pattern matching values that contain ``text`` literally ("%" and "_" too)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return _filter_sql(where, POSTGRES)
 
 
 def tsquery(text: str) -> str:
@@ -86,3 +43,12 @@ def tsquery(text: str) -> str:
     if prefix:
         terms[-1] += ":*"
     return " & ".join(terms)
+
+
+POSTGRES = Dialect(
+    placeholder="%s",
+    like=LIKE,
+    fts_query=tsquery,
+    fts_match="a.fts @@ to_tsquery('english', %s)",
+    true="TRUE",
+)
