@@ -28,22 +28,15 @@ from saidwhat.model import (
 )
 from saidwhat.store.filters import QuoteFilter
 from saidwhat.store.postgres_filters import LIKE, contains, filter_sql
-from saidwhat.store.reads import _spans, _speaker_ref, _statement, _variants
+from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
+from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
+from saidwhat.store.rows import spans_of as _spans
+from saidwhat.store.rows import speaker_ref as _speaker_ref
+from saidwhat.store.rows import statement as _statement
+from saidwhat.store.rows import variants as _variants
 
 if TYPE_CHECKING:
     import psycopg
-
-_STATEMENT_COLUMNS = """
-    a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,
-    a.source, a.source_spans, a.speaker_id, COALESCE(s.name, a.speaker_name),
-    COALESCE(s.type, a.speaker_type), a.confidence, a.cluster_id,
-    r.title, r.url, r.outlet, r.published
-"""
-_STATEMENT_FROM = """
-    FROM attributions a
-    JOIN articles r ON r.id = a.article_id
-    LEFT JOIN speakers s ON s.id = a.speaker_id
-"""
 
 
 class PostgresReads:

@@ -6,21 +6,17 @@ return the dataclasses of ``saidwhat.model``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from saidwhat.errors import NotFoundError
-from saidwhat.link import quote_words, word_diff
 from saidwhat.model import (
-    Attribution,
     CorpusSpeaker,
     Document,
     EntityRef,
     QuoteCluster,
     QuoteOccurrence,
-    QuoteVariant,
     RoleSeen,
     Speaker,
     SpeakerProfile,
@@ -28,19 +24,13 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.filters import QuoteFilter
+from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
+from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
+from saidwhat.store.rows import spans_of as _spans
+from saidwhat.store.rows import speaker_ref as _speaker_ref
+from saidwhat.store.rows import statement as _statement
+from saidwhat.store.rows import variants as _variants
 from saidwhat.store.sqlite_filters import LIKE, contains, filter_sql
-
-_STATEMENT_COLUMNS = """
-    a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,
-    a.source, a.source_spans, a.speaker_id, COALESCE(s.name, a.speaker_name),
-    COALESCE(s.type, a.speaker_type), a.confidence, a.cluster_id,
-    r.title, r.url, r.outlet, r.published
-"""
-_STATEMENT_FROM = """
-    FROM attributions a
-    JOIN articles r ON r.id = a.article_id
-    LEFT JOIN speakers s ON s.id = a.speaker_id
-"""
 
 
 class Reads:
@@ -344,83 +334,7 @@ def _speaker_where(query: str | None) -> tuple[str, list[Any]]:
     return f"{where} OR s.name {LIKE}", [contains(query)] * 2
 
 
-def _spans(data: str) -> tuple[tuple[int, int], ...]:
-    return tuple((s, e) for s, e in json.loads(data))
-
-
-def _part(text: str | None, spans: str | None) -> TextSpan | None:
-    return TextSpan(_spans(spans), text) if text is not None and spans else None
-
-
 def in_chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
     """``values`` in lists of at most ``size``: SQLite limits the parameters of a query."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def _speaker_ref(speaker_id: int | None, name: str | None, type_: str) -> EntityRef | None:
-    """A statement's speaker: the corpus speaker (with its id) or the article's unlinked one."""
-    if not name:
-        return None
-    return EntityRef(name, type_, str(speaker_id) if speaker_id is not None else None)
-
-
-def _statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
-    (
-        aid,
-        article_id,
-        kind,
-        content,
-        content_spans,
-        cue,
-        cue_spans,
-        source,
-        source_spans,
-        speaker_id,
-        speaker_name,
-        speaker_type,
-        confidence,
-        cluster_id,
-        title,
-        url,
-        outlet,
-        published,
-    ) = row
-    attribution = Attribution(
-        kind=kind,
-        content=TextSpan(_spans(content_spans), content),
-        cue=_part(cue, cue_spans),
-        source=_part(source, source_spans),
-        speaker=_speaker_ref(speaker_id, speaker_name, speaker_type),
-        about=about,
-        confidence=confidence,
-    )
-    return Statement(
-        id=aid,
-        article_id=article_id,
-        attribution=attribution,
-        title=title,
-        url=url,
-        outlet=outlet,
-        published=published,
-        cluster_id=cluster_id,
-    )
-
-
-def _variants(base: str, wordings: list[tuple[str, int, str | None]]) -> list[QuoteVariant]:
-    """Each distinct wording (by normalised words), earliest first, with its word diff from
-    ``base``; ``wordings`` are ``(text, occurrences, outlets joined by U+001F)``."""
-    grouped: dict[tuple[str, ...], list[tuple[str, int, str | None]]] = {}
-    for wording in wordings:
-        grouped.setdefault(tuple(quote_words(wording[0])), []).append(wording)
-    return [
-        QuoteVariant(
-            text=group[0][0],
-            diff=tuple(word_diff(base, group[0][0])),
-            occurrences=sum(n for _, n, _ in group),
-            outlets=tuple(
-                dict.fromkeys(o for _, _, outs in group for o in (outs or "").split("\x1f") if o)
-            ),
-        )
-        for group in grouped.values()
-    ]

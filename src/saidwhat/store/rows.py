@@ -1,0 +1,100 @@
+"""Rows of the statement tables as the model's dataclasses, for every SQL backend: the
+columns a statement is read with (``STATEMENT_COLUMNS`` over ``STATEMENT_FROM``) and the
+functions that turn rows into ``Statement``, ``TextSpan``, ``EntityRef`` and quote variants."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from saidwhat.link import quote_words, word_diff
+from saidwhat.model import Attribution, EntityRef, QuoteVariant, Statement, TextSpan
+
+STATEMENT_COLUMNS = """
+    a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,
+    a.source, a.source_spans, a.speaker_id, COALESCE(s.name, a.speaker_name),
+    COALESCE(s.type, a.speaker_type), a.confidence, a.cluster_id,
+    r.title, r.url, r.outlet, r.published
+"""
+STATEMENT_FROM = """
+    FROM attributions a
+    JOIN articles r ON r.id = a.article_id
+    LEFT JOIN speakers s ON s.id = a.speaker_id
+"""
+
+
+def spans_of(data: str) -> tuple[tuple[int, int], ...]:
+    """Spans stored as JSON (``[[start, end], ...]``)."""
+    return tuple((s, e) for s, e in json.loads(data))
+
+
+def part(text: str | None, spans: str | None) -> TextSpan | None:
+    return TextSpan(spans_of(spans), text) if text is not None and spans else None
+
+
+def speaker_ref(speaker_id: int | None, name: str | None, type_: str) -> EntityRef | None:
+    """A statement's speaker: the corpus speaker (with its id) or the article's unlinked one."""
+    if not name:
+        return None
+    return EntityRef(name, type_, str(speaker_id) if speaker_id is not None else None)
+
+
+def statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
+    (
+        aid,
+        article_id,
+        kind,
+        content,
+        content_spans,
+        cue,
+        cue_spans,
+        source,
+        source_spans,
+        speaker_id,
+        speaker_name,
+        speaker_type,
+        confidence,
+        cluster_id,
+        title,
+        url,
+        outlet,
+        published,
+    ) = row
+    attribution = Attribution(
+        kind=kind,
+        content=TextSpan(spans_of(content_spans), content),
+        cue=part(cue, cue_spans),
+        source=part(source, source_spans),
+        speaker=speaker_ref(speaker_id, speaker_name, speaker_type),
+        about=about,
+        confidence=confidence,
+    )
+    return Statement(
+        id=aid,
+        article_id=article_id,
+        attribution=attribution,
+        title=title,
+        url=url,
+        outlet=outlet,
+        published=published,
+        cluster_id=cluster_id,
+    )
+
+
+def variants(base: str, wordings: list[tuple[str, int, str | None]]) -> list[QuoteVariant]:
+    """Each distinct wording (by normalised words), earliest first, with its word diff from
+    ``base``; ``wordings`` are ``(text, occurrences, outlets joined by U+001F)``."""
+    grouped: dict[tuple[str, ...], list[tuple[str, int, str | None]]] = {}
+    for wording in wordings:
+        grouped.setdefault(tuple(quote_words(wording[0])), []).append(wording)
+    return [
+        QuoteVariant(
+            text=group[0][0],
+            diff=tuple(word_diff(base, group[0][0])),
+            occurrences=sum(n for _, n, _ in group),
+            outlets=tuple(
+                dict.fromkeys(o for _, _, outs in group for o in (outs or "").split("\x1f") if o)
+            ),
+        )
+        for group in grouped.values()
+    ]
