@@ -7,11 +7,11 @@ IGNORE``). ``PostgresStore.add_article`` runs them in one transaction under the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from saidwhat.model import LinkedArticle, LinkedSpeaker, TextSpan
+from saidwhat.model import LinkedArticle, LinkedSpeaker
+from saidwhat.store.rows import article_values, attribution_values, insert_sql, spans_json
 
 if TYPE_CHECKING:
     import psycopg
@@ -23,28 +23,10 @@ class PostgresWrites:
     def _insert_article(self, conn: psycopg.Connection, linked: LinkedArticle) -> int | None:
         """Insert the article row and its story postings; its rowid, or None when an
         article with its id, URL or text is stored already (nothing is written then)."""
-        d = linked.document
+        values = article_values(linked)
         row = conn.execute(
-            """INSERT INTO articles (id, text_key, url, source_id, path, title, author, outlet,
-                   published, language, attributed, text, signature, story_id)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-               ON CONFLICT DO NOTHING RETURNING rowid""",
-            (
-                linked.id,
-                linked.text_key,
-                d.url,
-                d.id,
-                d.path,
-                d.title,
-                d.author,
-                d.outlet,
-                d.published,
-                d.language,
-                int(linked.attributed),
-                d.text,
-                linked.signature,
-                linked.story_id,
-            ),
+            insert_sql("articles", values, "%s") + " ON CONFLICT DO NOTHING RETURNING rowid",
+            tuple(values.values()),
         ).fetchone()
         if row is None:
             return None
@@ -119,7 +101,7 @@ class PostgresWrites:
                 "INSERT INTO mentions (article_id, speaker_id, local_id, spans, text)"
                 " VALUES (%s, %s, %s, %s, %s)",
                 [
-                    (linked.id, speaker_id, speaker.id, _spans_json(m), m.text)
+                    (linked.id, speaker_id, speaker.id, spans_json(m), m.text)
                     for m in speaker.mentions
                 ],
             )
@@ -146,28 +128,9 @@ class PostgresWrites:
                     self._add_keys(conn, item, quote.keys)
             ref = attribution.speaker
             speaker_id = speakers.get(ref.id) if ref is not None and ref.id else None
+            values = attribution_values(linked.id, attribution, speaker_id, cluster_id, quote)
             row_id = conn.execute(
-                """INSERT INTO attributions (article_id, kind, content, content_spans, cue,
-                       cue_spans, source, source_spans, speaker_id, speaker_name, speaker_type,
-                       confidence, cluster_id, quote)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                   RETURNING id""",
-                (
-                    linked.id,
-                    attribution.kind,
-                    attribution.content.text,
-                    _spans_json(attribution.content),
-                    _text(attribution.cue),
-                    _spans_json(attribution.cue),
-                    _text(attribution.source),
-                    _spans_json(attribution.source),
-                    speaker_id,
-                    ref.name if ref else None,
-                    ref.type if ref else None,
-                    attribution.confidence,
-                    cluster_id,
-                    quote.text if quote else None,
-                ),
+                insert_sql("attributions", values, "%s") + " RETURNING id", tuple(values.values())
             ).fetchone()[0]
             keys = linked.about_keys[index] if index < len(linked.about_keys) else []
             about = [
@@ -218,11 +181,3 @@ class PostgresWrites:
                    first_statement = LEAST(c.first_statement, excluded.first_statement)""",
             params,
         )
-
-
-def _text(span: TextSpan | None) -> str | None:
-    return span.text if span is not None else None
-
-
-def _spans_json(span: TextSpan | None) -> str | None:
-    return json.dumps([list(s) for s in span.spans]) if span is not None else None

@@ -1,6 +1,8 @@
-"""Rows of the statement tables as the model's dataclasses, for every SQL backend: the
-columns a statement is read with (``STATEMENT_COLUMNS`` over ``STATEMENT_FROM``) and the
-functions that turn rows into ``Statement``, ``TextSpan``, ``EntityRef`` and quote variants."""
+"""Rows of the article and statement tables, for every SQL backend: the values an article
+and a statement are written with (``article_values``, ``attribution_values``, by column
+name), the columns a statement is read with (``STATEMENT_COLUMNS`` over
+``STATEMENT_FROM``) and the functions that turn rows into ``Statement``, ``TextSpan``,
+``EntityRef`` and quote variants."""
 
 from __future__ import annotations
 
@@ -8,7 +10,79 @@ import json
 from typing import Any
 
 from saidwhat.link import quote_words, word_diff
-from saidwhat.model import Attribution, EntityRef, QuoteVariant, Statement, TextSpan
+from saidwhat.model import (
+    Attribution,
+    EntityRef,
+    LinkedArticle,
+    LinkedQuote,
+    QuoteVariant,
+    Statement,
+    TextSpan,
+)
+
+
+def insert_sql(table: str, values: dict[str, Any], placeholder: str) -> str:
+    """``INSERT INTO table (columns) VALUES (placeholders)`` for ``values``' columns."""
+    columns = ", ".join(values)
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join([placeholder] * len(values))})"
+
+
+def text_of(span: TextSpan | None) -> str | None:
+    return span.text if span is not None else None
+
+
+def spans_json(span: TextSpan | None) -> str | None:
+    """A span's pieces as stored: JSON ``[[start, end], ...]``."""
+    return json.dumps([list(s) for s in span.spans]) if span is not None else None
+
+
+def article_values(linked: LinkedArticle) -> dict[str, Any]:
+    """The ``articles`` row of a linked article, by column."""
+    d = linked.document
+    return {
+        "id": linked.id,
+        "text_key": linked.text_key,
+        "url": d.url,
+        "source_id": d.id,
+        "path": d.path,
+        "title": d.title,
+        "author": d.author,
+        "outlet": d.outlet,
+        "published": d.published,
+        "language": d.language,
+        "attributed": int(linked.attributed),
+        "text": d.text,
+        "signature": linked.signature,
+        "story_id": linked.story_id,
+    }
+
+
+def attribution_values(
+    article_id: str,
+    attribution: Attribution,
+    speaker_id: int | None,
+    cluster_id: int | None,
+    quote: LinkedQuote | None,
+) -> dict[str, Any]:
+    """The ``attributions`` row of one statement, by column."""
+    ref = attribution.speaker
+    return {
+        "article_id": article_id,
+        "kind": attribution.kind,
+        "content": attribution.content.text,
+        "content_spans": spans_json(attribution.content),
+        "cue": text_of(attribution.cue),
+        "cue_spans": spans_json(attribution.cue),
+        "source": text_of(attribution.source),
+        "source_spans": spans_json(attribution.source),
+        "speaker_id": speaker_id,
+        "speaker_name": ref.name if ref else None,
+        "speaker_type": ref.type if ref else None,
+        "confidence": attribution.confidence,
+        "cluster_id": cluster_id,
+        "quote": quote.text if quote else None,
+    }
+
 
 STATEMENT_COLUMNS = """
     a.id, a.article_id, a.kind, a.content, a.content_spans, a.cue, a.cue_spans,

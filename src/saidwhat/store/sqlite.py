@@ -9,7 +9,6 @@ run killed at any moment leaves whole articles or none.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 from collections.abc import Collection, Iterable
 from functools import partial
@@ -23,11 +22,11 @@ from saidwhat.link.stories import NUM_PERM, signature_from_bytes, story_keys
 from saidwhat.model import (
     LinkedArticle,
     LinkedSpeaker,
-    TextSpan,
 )
 from saidwhat.store.base import DuplicateArticle
 from saidwhat.store.migrations import MIGRATIONS, migrate, version
 from saidwhat.store.reads import Reads, in_chunks
+from saidwhat.store.rows import article_values, attribution_values, insert_sql, spans_json, text_of
 
 __all__ = ["DuplicateArticle", "SQLiteStore"]
 
@@ -224,27 +223,8 @@ class SQLiteStore(Reads):
 
     def _insert_article(self, linked: LinkedArticle) -> None:
         d = linked.document
-        cursor = self.conn.execute(
-            """INSERT INTO articles (id, text_key, url, source_id, path, title, author, outlet,
-                   published, language, attributed, text, signature, story_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                linked.id,
-                linked.text_key,
-                d.url,
-                d.id,
-                d.path,
-                d.title,
-                d.author,
-                d.outlet,
-                d.published,
-                d.language,
-                int(linked.attributed),
-                d.text,
-                linked.signature,
-                linked.story_id,
-            ),
-        )
+        values = article_values(linked)
+        cursor = self.conn.execute(insert_sql("articles", values, "?"), tuple(values.values()))
         self.conn.execute(
             "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
             (cursor.lastrowid, d.title or "", d.text),
@@ -353,7 +333,7 @@ class SQLiteStore(Reads):
         conn.executemany(
             "INSERT INTO mentions (article_id, speaker_id, local_id, spans, text)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(linked.id, speaker_id, speaker.id, _spans_json(m), m.text) for m in speaker.mentions],
+            [(linked.id, speaker_id, speaker.id, spans_json(m), m.text) for m in speaker.mentions],
         )
         return speaker_id
 
@@ -379,27 +359,9 @@ class SQLiteStore(Reads):
                     self._add_keys(item, quote.keys)
             ref = attribution.speaker
             speaker_id = speakers.get(ref.id) if ref is not None and ref.id else None
+            values = attribution_values(linked.id, attribution, speaker_id, cluster_id, quote)
             row_id = conn.execute(
-                """INSERT INTO attributions (article_id, kind, content, content_spans, cue,
-                       cue_spans, source, source_spans, speaker_id, speaker_name, speaker_type,
-                       confidence, cluster_id, quote)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    linked.id,
-                    attribution.kind,
-                    attribution.content.text,
-                    _spans_json(attribution.content),
-                    _text(attribution.cue),
-                    _spans_json(attribution.cue),
-                    _text(attribution.source),
-                    _spans_json(attribution.source),
-                    speaker_id,
-                    ref.name if ref else None,
-                    ref.type if ref else None,
-                    attribution.confidence,
-                    cluster_id,
-                    quote.text if quote else None,
-                ),
+                insert_sql("attributions", values, "?"), tuple(values.values())
             ).lastrowid
             conn.execute(
                 "INSERT INTO attributions_fts (rowid, content, source, speaker)"
@@ -407,7 +369,7 @@ class SQLiteStore(Reads):
                 (
                     row_id,
                     attribution.content.text,
-                    _text(attribution.source) or "",
+                    text_of(attribution.source) or "",
                     ref.name if ref else "",
                 ),
             )
@@ -458,11 +420,3 @@ class SQLiteStore(Reads):
                    first_statement = min(first_statement, excluded.first_statement)""",
             {"a": article_id, "p": published},
         )
-
-
-def _text(span: TextSpan | None) -> str | None:
-    return span.text if span is not None else None
-
-
-def _spans_json(span: TextSpan | None) -> str | None:
-    return json.dumps([list(s) for s in span.spans]) if span is not None else None
