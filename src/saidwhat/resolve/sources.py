@@ -225,20 +225,14 @@ def _describes_person(description: Description, root: Token) -> bool:
 
 
 def _aged(root: Token) -> bool:
-    """ "the 37-year-old", one token or split at its hyphens ("37", "-", "year", "-", "old")."""
+    """An age as a noun ("the 37-year-old"), one token or split at its hyphens ("37", "-",
+    "year", "-", "old")."""
     if root.lower_.endswith("-old"):
         return True
     doc, i = root.doc, root.i
-    return (
-        root.lower_ == "old"
-        and i >= 2
-        and doc[i - 1].text == "-"
-        and doc[i - 2].lower_
-        in (
-            "year",
-            "years",
-        )
-    )
+    if root.lower_ != "old" or i < 2 or doc[i - 1].text != "-":
+        return False
+    return doc[i - 2].lower_ in ("year", "years")
 
 
 def _media(entity: Entity) -> bool:

@@ -87,16 +87,15 @@ def _resolve_all(
     for i in order:
         attribution = attributions[i]
         entity: Entity | None = None
-        if attribution.source is not None and (
-            (described := _described(ctx, previous, attribution)) is not None
-        ):
-            entity = described  # "A local doctor said … “…,” she added": the doctor
-            linked.setdefault(entity.id, []).append(attribution.source)
-        elif attribution.source is not None:
-            last = recent[-1] if recent else None
-            floor = last[1] if last and _near(ctx, last[0], attribution) else None
-            found = resolver.resolve(attribution, floor, _enclosing(recent, attribution.source))
-            entity, named = found.entity, found.linked
+        if attribution.source is not None:
+            # "A local doctor said … “…,” she added": the doctor
+            entity, named = _described(ctx, previous, attribution), True
+            if entity is None:
+                last = recent[-1] if recent else None
+                floor = last[1] if last and _near(ctx, last[0], attribution) else None
+                enclosing = _enclosing(recent, attribution.source)
+                found = resolver.resolve(attribution, floor, enclosing)
+                entity, named = found.entity, found.linked
             if entity is None:
                 entity = resolver.unnamed(attribution)  # "a local doctor": its description
                 named = entity is not None
