@@ -197,6 +197,45 @@ def test_a_failed_write_leaves_no_half_article(store: Store, monkeypatch) -> Non
         assert rows(store, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
+def test_a_batch_is_one_transaction_whose_links_see_its_own_articles(store: Store) -> None:
+    first = article(
+        "a", [("Elena Varga", "PERSON", "said", QUOTE)], outlet="Ledger", published="2026-03-01"
+    )
+    again = article(
+        "b",
+        [("Elena Varga", "PERSON", "told reporters", QUOTE)],
+        outlet="Post",
+        published="2026-03-02",
+        lead="The Post reports.",
+    )
+    with store.writing():
+        add(store, first)
+        add(store, again)  # linked inside the batch: to the batch's speaker and cluster
+        with pytest.raises(DuplicateArticle):
+            add(store, first)  # refused alone: the batch goes on
+    statements = store.quotes()
+    assert len(statements) == 2
+    assert len({s.attribution.speaker.id for s in statements}) == 1
+    assert len({s.cluster_id for s in statements}) == 1
+    assert None not in {s.cluster_id for s in statements}
+    assert store.stats()["articles"] == 2
+
+
+def test_a_batch_that_fails_stores_none_of_its_articles(store: Store) -> None:
+    when = {"outlet": "Ledger", "published": "2026-03-01"}
+    add(store, article("kept", [("Tomas Varga", "PERSON", "said", "The river is rising")], **when))
+    with pytest.raises(RuntimeError), store.writing():
+        add(store, article("a", [("Elena Varga", "PERSON", "said", QUOTE)], **when))
+        raise RuntimeError("killed mid-batch")
+    assert [s.attribution.speaker.name for s in store.quotes()] == ["Tomas Varga"]
+    assert rows(store, "SELECT count(*) FROM speakers") == [(1,)]
+    assert rows(store, "SELECT count(*) FROM quote_clusters") == [(0,)]
+    # the store takes writes again, batched or not
+    with store.writing():
+        add(store, article("a", [("Elena Varga", "PERSON", "said", QUOTE)], **when))
+    assert store.stats()["articles"] == 2
+
+
 @pytest.fixture
 def corpus(store: Store) -> Store:
     """Three outlets report the mayor's quote; one changes a word, one truncates it."""

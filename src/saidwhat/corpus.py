@@ -8,15 +8,19 @@ The stages:
    (``process_pool``, i.e. ``extract_many``), or on a Dask cluster
    (``cluster.DaskExecutor``): a pure function of the article, so it can move to other
    machines;
-4. link each article to the corpus (story, speakers, quote clusters) and write it in
-   one transaction, in input order whatever the executor; the writer is this
-   process (a PostgreSQL store also takes other ingest runs' writes at the same time).
+4. link each article to the corpus (story, speakers, quote clusters) and write it, in
+   input order whatever the executor; the writer is this process (a PostgreSQL store
+   also takes other ingest runs' writes at the same time). Articles are written in
+   batches (``Store.writing``): up to ``BATCH_ARTICLES`` articles, or what arrived
+   within ``BATCH_SECONDS``, in one transaction, each article whole or not at all.
 
-A run killed at any moment keeps every article it committed; a rerun skips those.
+A run killed at any moment keeps every batch it committed; a rerun skips those
+articles and does the rest.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +42,11 @@ from saidwhat.link.linker import CorpusLinker
 from saidwhat.model import Document
 from saidwhat.pipeline import LANGUAGES, extract_many
 from saidwhat.store import DuplicateArticle, Store
+
+#: A write batch closes at this many articles ...
+BATCH_ARTICLES = 200
+#: ... or when an article arrives this many seconds after the batch's first.
+BATCH_SECONDS = 1.0
 
 #: Outcomes reported to ``on_article``.
 STORED, DUPLICATE, FAILED = "stored", "duplicate", "failed"
@@ -166,25 +175,52 @@ def ingest_documents(
 
     extract = executor or process_pool(jobs)
     extracted = extract(fresh(), tagger=tagger, min_confidence=min_confidence)
-    for document in extracted:
-        if document.error:
-            # Not stored, so a rerun (e.g. with a fixed saidwhat) tries it again.
-            summary.failures.append((document.path or document.id, document.error))
-            report(FAILED, document.path or document.id)
-            continue
-        linked = linker.link(document, attributed=document.language in LANGUAGES)
-        try:
-            store.add_article(linked)
-        except DuplicateArticle:
-            # The same article twice in one run: the first was not stored when the second was read.
-            summary.duplicates += 1
-            report(DUPLICATE, document.id)
-            continue
-        summary.stored += 1
-        summary.statements += len(document.attributions)
-        if linked.story_id != linked.id:
-            summary.near_duplicates += 1
-        if not linked.attributed:
-            summary.not_attributed[document.language or "unknown"] += 1
-        report(STORED, linked.id)
+    for batch in batches(extracted, size=BATCH_ARTICLES, seconds=BATCH_SECONDS):
+        outcomes: list[tuple[str, str]] = []
+        with store.writing():
+            for document in batch:
+                outcomes.append(_write(document, store, linker, summary))
+        # heard once the batch is committed: "stored" means stored
+        for outcome, key in outcomes:
+            report(outcome, key)
     return summary
+
+
+def _write(
+    document: Document, store: Store, linker: CorpusLinker, summary: IngestSummary
+) -> tuple[str, str]:
+    """Link and add one extracted article; its outcome for ``on_article``."""
+    if document.error:
+        # Not stored, so a rerun (e.g. with a fixed saidwhat) tries it again.
+        summary.failures.append((document.path or document.id, document.error))
+        return FAILED, document.path or document.id
+    linked = linker.link(document, attributed=document.language in LANGUAGES)
+    try:
+        store.add_article(linked)
+    except DuplicateArticle:
+        # The same article twice in one run: the first was not stored when the second was read.
+        summary.duplicates += 1
+        return DUPLICATE, document.id
+    summary.stored += 1
+    summary.statements += len(document.attributions)
+    if linked.story_id != linked.id:
+        summary.near_duplicates += 1
+    if not linked.attributed:
+        summary.not_attributed[document.language or "unknown"] += 1
+    return STORED, linked.id
+
+
+def batches(items: Iterable[Document], *, size: int, seconds: float) -> Iterator[list[Document]]:
+    """``items`` in lists of at most ``size``; a list also closes when an item arrives
+    ``seconds`` or more after its first (a slow stream is written as it comes)."""
+    batch: list[Document] = []
+    opened = 0.0
+    for item in items:
+        if not batch:
+            opened = time.monotonic()
+        batch.append(item)
+        if len(batch) >= size or time.monotonic() - opened >= seconds:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -8,13 +8,15 @@ into its own query language.
 
 Reads return the dataclasses of ``saidwhat.model``; ``add_article`` is the one write,
 one transaction per article, raising ``DuplicateArticle`` for an article already
-stored. The linker's postings (``saidwhat.link.postings.Postings``) and the speakers it
+stored; inside ``writing()`` the articles added are one transaction (a batch), each
+still stored whole or not at all. The linker's postings (``saidwhat.link.postings.Postings``) and the speakers it
 links to (``saidwhat.link.linker.LinkerStore``) are part of the interface.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from saidwhat.errors import StoreError
@@ -84,6 +86,14 @@ class Store(Protocol):
     def add_article(self, linked: LinkedArticle) -> dict[int, int]:
         """Store one linked article whole, or nothing of it; the quote clusters it opened,
         by attribution index. Raises ``DuplicateArticle`` when it is already stored."""
+        ...
+
+    def writing(self) -> AbstractContextManager[None]:
+        """A write batch: the ``add_article`` calls inside are one transaction, committed
+        when the block ends and rolled back whole when it raises. An article refused
+        inside (``DuplicateArticle``) leaves the rest of the batch alone. The linker's
+        reads inside see the batch's articles; other writers wait for the commit, and
+        readers see the batch once it is committed. Nested blocks join the outer one."""
         ...
 
     # -- reads -------------------------------------------------------------------------

@@ -157,7 +157,7 @@ class PostgresStore(PostgresReads, PostgresWrites):
         """The connection of a linker's read; the first read of a link first notes the
         newest article (outside ``add_article``, whose own link needs no check)."""
         with self._connection() as conn:
-            if self._linked_at is None and not getattr(self._local, "writing", False):
+            if self._linked_at is None and not self._under_lock():
                 self._linked_at = _newest_article(conn)
             yield conn
 
@@ -232,10 +232,34 @@ class PostgresStore(PostgresReads, PostgresWrites):
 
     # -- the one write path ----------------------------------------------------------
 
+    def _under_lock(self) -> bool:
+        """Whether this thread holds the write lock (in ``add_article`` or a batch): links
+        made then cannot go stale."""
+        return getattr(self._local, "writing", False) or getattr(self._local, "batch", False)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One transaction for the articles added inside (see ``Store.writing``), under the
+        write lock from the start: the links made inside are made under it, so none goes
+        stale, and other writers wait for the commit."""
+        if self.readonly:
+            raise StoreError("the store is open read-only")
+        if getattr(self._local, "batch", False):
+            yield
+            return
+        with self._connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._local.batch = True
+            try:
+                yield
+            finally:
+                self._local.batch = False
+
     def add_article(self, linked: LinkedArticle) -> dict[int, int]:
         """Store one article with its speakers, statements and clusters, in one transaction
         under the write lock (linked again first when another writer committed since it
-        was linked; ``linked`` is then updated to the decisions stored).
+        was linked; ``linked`` is then updated to the decisions stored). Inside
+        ``writing()`` the article is a savepoint of the batch's transaction.
 
         Returns the quote clusters it opened, by attribution index. Raises
         ``DuplicateArticle`` when its URL or text is already stored.
@@ -243,14 +267,18 @@ class PostgresStore(PostgresReads, PostgresWrites):
         if self.readonly:
             raise StoreError("the store is open read-only")
         linked_at, self._linked_at = self._linked_at, None
+        in_batch = getattr(self._local, "batch", False)
         with self._connection() as conn:
             self._local.writing = True
             try:
+                # in a batch, a nested transaction: a savepoint
                 with conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                    if not in_batch:
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                     if self.has_article(url=linked.document.url, text_key=linked.text_key):
                         raise DuplicateArticle(f"{linked.document.id}: already stored")
-                    if linked_at is None or _newest_article(conn) != linked_at:
+                    stale = linked_at is None or _newest_article(conn) != linked_at
+                    if stale and not (in_batch and linked_at is None):
                         self._relink(linked)
                     if self._insert_article(conn, linked) is None:
                         raise DuplicateArticle(f"{linked.document.id}: already stored")

@@ -2,15 +2,16 @@
 
 ``SQLiteStore`` is the SQLite backend of the ``Store`` protocol (``base``); it, its read
 queries (``reads.Reads``) and its filters (``sqlite_filters``) are the only code that
-touches SQL. Writes go through ``add_article``, one transaction per article, so a
-run killed at any moment leaves whole articles or none.
+touches SQL. Writes go through ``add_article``, one transaction per article, or one per
+batch of articles inside ``writing()`` (each article a savepoint), so a run killed at
+any moment leaves whole batches or none.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ class SQLiteStore(Reads):
         self.path = Path(path)
         #: Whether this connection stored an article (then ``close`` updates the statistics).
         self._stored = False
+        #: Whether a ``writing()`` batch is open on this connection.
+        self._batch = False
         if readonly and not self.path.exists():
             raise NotFoundError(f"{self.path}: no such store (run `saidwhat ingest` first)")
         # A URI (escaped: "#" or "?" in a file name would cut it) opens the file read-only.
@@ -66,6 +69,7 @@ class SQLiteStore(Reads):
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 # NORMAL in WAL mode: a committed article survives a killed process.
                 self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.execute("PRAGMA cache_size = -262144")
                 # Checkpoint (and fsync) every ~40 MiB of WAL rather than 4 MiB: an article's
                 # link keys touch a few hundred scattered index pages, and checkpointing them
                 # every few articles doubled the write time.
@@ -196,28 +200,53 @@ class SQLiteStore(Reads):
 
     # -- the one write path ----------------------------------------------------------
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """One transaction for the articles added inside (see ``Store.writing``); the
+        write lock is taken at the start, so other writers wait for the commit."""
+        if self._batch:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._batch = True
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._batch = False
+
     def add_article(self, linked: LinkedArticle) -> dict[int, int]:
-        """Store one article with its speakers, statements and clusters, in one transaction.
+        """Store one article with its speakers, statements and clusters, in one transaction
+        (a savepoint of the batch inside ``writing()``).
 
         Returns the quote clusters it opened, by attribution index. Raises
         ``DuplicateArticle`` when its URL or text is already stored.
         """
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        begin, commit, rollback = (
+            ("SAVEPOINT article", "RELEASE article", "ROLLBACK TO article; RELEASE article")
+            if self._batch
+            else ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        )
+        conn.execute(begin)
         try:
             self._insert_article(linked)
             speakers = {ls.speaker.id: self._upsert_speaker(ls, linked) for ls in linked.speakers}
             clusters = self._insert_attributions(linked, speakers)
             self._count(linked.id, linked.document.published)
-            conn.execute("COMMIT")
+            conn.execute(commit)
             self._stored = True
         except sqlite3.IntegrityError as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn, rollback)
             if "articles." in str(exc):
                 raise DuplicateArticle(f"{linked.document.id}: already stored") from None
             raise
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn, rollback)
             raise
         return clusters
 
@@ -420,3 +449,8 @@ class SQLiteStore(Reads):
                    first_statement = min(first_statement, excluded.first_statement)""",
             {"a": article_id, "p": published},
         )
+
+
+def _rollback(conn: sqlite3.Connection, statements: str) -> None:
+    for statement in statements.split("; "):
+        conn.execute(statement)
