@@ -10,7 +10,8 @@ Reads return the dataclasses of ``saidwhat.model``; ``add_article`` is the one w
 one transaction per article, raising ``DuplicateArticle`` for an article already
 stored; inside ``writing()`` the articles added are one transaction (a batch), each
 still stored whole or not at all. The linker's postings
-(``saidwhat.link.postings.Postings``) and the speakers it links to (``saidwhat.link.linker.LinkerStore``) are part of the interface.
+(``saidwhat.link.postings.Postings``) and the speakers it links to
+(``saidwhat.link.linker.LinkerStore``) are part of the interface.
 """
 
 from __future__ import annotations
