@@ -5,7 +5,8 @@ templates (several hundred speakers with names and roles, a few outlets, dates o
 a year, direct, indirect and mixed statements, quotes some of which recur across
 articles, word for word or with a word changed, so quote clusters exist, and the
 entities statements are ``about``) and go through the corpus linker and the store
-as ``saidwhat ingest`` sends them (``CorpusLinker.link``, ``Store.add_article``), on
+as ``saidwhat ingest`` sends them (``CorpusLinker.link``, ``Store.add_article``, in
+batches of ``corpus.BATCH_ARTICLES`` inside ``Store.writing``), on
 either backend: ``--db`` takes a path (SQLite) or a ``postgresql://`` URL, as ``saidwhat``
 does.
 
@@ -39,6 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from throughput import machine  # noqa: E402
 
+from saidwhat.corpus import BATCH_ARTICLES  # noqa: E402
 from saidwhat.errors import NotFoundError  # noqa: E402
 from saidwhat.link.linker import CorpusLinker  # noqa: E402
 from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan  # noqa: E402
@@ -328,12 +330,15 @@ def build(url: str, statements: int, seed: int) -> dict[str, float]:
     with open_store(url) as store:
         linker = CorpusLinker(store)
         while count < statements:
-            document = corpus.document(stored + 1)
-            linked = linker.link(document)
-            store.add_article(linked)
-            stored += 1
-            count += len(document.attributions)
-            if stored % 2000 == 0:
+            with store.writing():  # batches of BATCH_ARTICLES, as ingest writes them
+                for _ in range(BATCH_ARTICLES):
+                    document = corpus.document(stored + 1)
+                    store.add_article(linker.link(document))
+                    stored += 1
+                    count += len(document.attributions)
+                    if count >= statements:
+                        break
+            if stored % 2000 < BATCH_ARTICLES:
                 print(
                     f"  {stored:,} articles, {count:,} statements, "
                     f"{time.perf_counter() - start:.0f} s",
