@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import pytest
 import saidwhat
 from builders import article
 from saidwhat.errors import InputError, NotFoundError, StoreError
-from saidwhat.link.linker import CorpusLinker
+from saidwhat.link.linker import CorpusLinker, LinkKeys, with_link_keys
 from saidwhat.link.postings import Namespace
 from saidwhat.model import Document
 from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore, Store, open_store
@@ -197,6 +199,22 @@ def test_a_failed_write_leaves_no_half_article(store: Store, monkeypatch) -> Non
         assert rows(store, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
+def test_link_keys_computed_where_extracted_give_the_same_link(store: Store) -> None:
+    when = {"outlet": "Ledger", "published": "2026-03-01"}
+    add(store, article("a", [("Elena Varga", "PERSON", "said", QUOTE)], **when))
+    doc = article("b", [("Elena Varga", "PERSON", "warned", QUOTE + " today")], **when)
+    # as a worker process hands it back: pickled, carrying its keys
+    carried = pickle.loads(pickle.dumps(with_link_keys(doc)))
+    assert isinstance(carried.link_keys, LinkKeys)
+    linker = CorpusLinker(store)
+    assert linker.link(carried) == linker.link(doc)
+    assert linker.link(carried).quotes[0].cluster_id is not None
+    # keys made for another text are not used
+    changed = replace(carried, text=carried.text.replace("today", "tonight"))
+    assert linker.link(changed) == linker.link(replace(changed, link_keys=None))
+    assert linker.link(changed).text_key != linker.link(carried).text_key
+
+
 def test_a_batch_is_one_transaction_whose_links_see_its_own_articles(store: Store) -> None:
     first = article(
         "a", [("Elena Varga", "PERSON", "said", QUOTE)], outlet="Ledger", published="2026-03-01"
@@ -322,6 +340,45 @@ def test_speaker_profile_counts_months_outlets_and_topics(corpus: Store) -> None
         corpus.speaker_profile(9999)
 
 
+def test_stats_kept_as_articles_arrive_equal_a_recount(corpus: Store) -> None:
+    wire = corpus.article(corpus.quotes(QuoteFilter(outlet="Lantern Wire"))[0].article_id)[0]
+    copy = Document(id="copy", text=wire.text + " (Copied.)", outlet=None, language="fr")
+    copy.attributions = [a for a in wire.attributions if a.kind == "direct"][:1]
+    with corpus.writing():
+        add(corpus, copy)  # a republication: one more article of a story, no outlet
+        add(
+            corpus,
+            article(
+                "extra",
+                [("Tomas Varga", "PERSON", "said", "The walls hold")],
+                outlet="Lantern Wire",
+                published="2026-03-09",
+                kind="indirect",
+            ),
+        )
+    recount = {
+        "articles": "SELECT count(*) FROM articles",
+        "attributed_articles": "SELECT count(*) FROM articles WHERE attributed = 1",
+        "outlets": "SELECT count(DISTINCT outlet) FROM articles",
+        "stories": "SELECT count(DISTINCT story_id) FROM articles",
+        "republished_stories": "SELECT count(*) FROM (SELECT story_id FROM articles"
+        " GROUP BY story_id HAVING count(*) > 1) AS s",
+        "statements": "SELECT count(*) FROM attributions",
+        "speakers": "SELECT count(*) FROM speakers",
+        "quote_clusters": "SELECT count(*) FROM quote_clusters WHERE articles > 1",
+    }
+    stats = corpus.stats()
+    assert {name: stats[name] for name in recount} == {
+        name: rows(corpus, sql)[0][0] for name, sql in recount.items()
+    }
+    assert stats["republished_stories"] == 1 and stats["outlets"] == 3
+    languages = "SELECT coalesce(language, '?'), count(*) FROM articles GROUP BY 1"
+    assert stats["languages"] == dict(rows(corpus, languages))
+    assert stats["kinds"] == dict(
+        rows(corpus, "SELECT kind, count(*) FROM attributions GROUP BY 1")
+    )
+
+
 def test_running_totals_match_a_recount(corpus: Store) -> None:
     recount = rows(
         corpus,
@@ -382,6 +439,11 @@ def test_a_store_made_before_the_running_totals_gets_them_when_opened(tmp_path: 
         assert variants == [(7, "we will hold the line here")]
         assert store.lookup(Namespace.STORY_BAND, [1, 2, 3]) == set()
         assert store.conn.execute("SELECT count(*) FROM link_rebuild").fetchone()[0] == 0
+        # the totals of stats are backfilled, and the first report is found by its date
+        stats = store.stats()
+        assert (stats["articles"], stats["statements"], stats["quote_clusters"]) == (2, 3, 1)
+        assert stats["kinds"] == {"direct": 2, "indirect": 1}
+        assert [o.article_id for o in cluster.occurrences] == ["a1", "a2"]
 
 
 def test_postings_written_with_articles_equal_a_rebuild(corpus: Store) -> None:

@@ -217,6 +217,7 @@ class DaskExecutor:
                 batch,
                 tagger=tagger,
                 min_confidence=min_confidence,
+                link_keys=True,  # the writer only looks up and decides
                 retries=retries,
                 pure=False,
             )

@@ -62,8 +62,9 @@ class Executor(Protocol):
 
 
 def process_pool(jobs: int) -> Executor:
-    """Extraction in this process (``jobs`` 1) or in ``jobs`` worker processes."""
-    return partial(extract_many, n_process=jobs)
+    """Extraction in this process (``jobs`` 1) or in ``jobs`` worker processes (which
+    also compute the linker's keys of each article)."""
+    return partial(extract_many, n_process=jobs, link_keys=jobs > 1)
 
 
 @dataclass(slots=True)

@@ -132,6 +132,10 @@ class Document:
     #: What was changed while reading it, so nothing given is lost silently (e.g. characters
     #: UTF-8 cannot encode, replaced with U+FFFD).
     notes: list[str] = field(default_factory=list)
+    #: The corpus linker's keys of this article (``saidwhat.link.LinkKeys``), computed where
+    #: it was extracted (a worker) so that the one writer only looks up and decides; not part
+    #: of the record (``to_dict`` leaves it out). None: the linker computes them.
+    link_keys: Any = field(default=None, repr=False, compare=False)
 
     @property
     def text_sha256(self) -> str:

@@ -40,8 +40,11 @@ def _as_document(item: str | Document) -> Document:
     return document
 
 
-def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[Document]:
-    """Run the pipeline over ``documents``; long texts go through in chunks.
+def _process(
+    nlp: Language, documents: list[Document], batch_size: int, link_keys: bool = False
+) -> list[Document]:
+    """Run the pipeline over ``documents``; long texts go through in chunks (with
+    ``link_keys``, each document comes back carrying its ``LinkKeys``).
 
     Documents in a language the engine does not read keep their language and get no
     statements. If the batch fails, each document is retried alone, and one that
@@ -58,7 +61,17 @@ def _process(nlp: Language, documents: list[Document], batch_size: int) -> list[
                 done |= _annotate(nlp, [document], 1)
             except Exception as exc:  # reported on the document, never raised
                 done[id(document)] = failed_extraction(document, exc)
-    return [done.get(id(d), d) for d in documents]
+    finished = [done.get(id(d), d) for d in documents]
+    return [_linkable(d) for d in finished] if link_keys else finished
+
+
+def _linkable(document: Document) -> Document:
+    """``document`` with its corpus linker's keys (none for a failed extraction)."""
+    if document.error:
+        return document
+    from saidwhat.link.linker import with_link_keys  # the linker is only needed by ingest
+
+    return with_link_keys(document)
 
 
 def _with_language(document: Document) -> Document:
@@ -180,9 +193,11 @@ def extract_batch(
     model: str = DEFAULT_MODEL,
     tagger: str = DEFAULT_TAGGER,
     min_confidence: float | None = None,
+    link_keys: bool = False,
 ) -> list[Document]:
     """One batch of documents extracted in this process, in order: the unit of work a
     cluster's worker runs (``saidwhat.cluster``), a pure function of its arguments.
+    ``link_keys``: each document also carries its corpus linker's keys (``Document.link_keys``).
 
     Nothing raises out of it: a document whose extraction fails, even outside the
     parser (reading its language), comes back alone with ``error`` set, so one bad
@@ -191,20 +206,23 @@ def extract_batch(
     documents = [_as_document(d) for d in documents]
     nlp = load_pipeline(model, tagger, min_confidence)  # cached: loaded once per process
     try:
-        return _process(nlp, documents, batch_size)
+        return _process(nlp, documents, batch_size, link_keys)
     except Exception:  # outside _process's own isolation: one by one
         done = []
         for document in documents:
             try:
-                done.extend(_process(nlp, [document], 1))
+                done.extend(_process(nlp, [document], 1, link_keys))
             except Exception as exc:  # reported on the document, never raised
                 done.append(failed_extraction(document, exc))
         return done
 
 
-def _run_batch(args: tuple[list[Document], str, str, float | None, int]) -> list[Document]:
-    documents, model, tagger, min_confidence, batch_size = args
-    return _process(load_pipeline(model, tagger, min_confidence), documents, batch_size)
+def _run_batch(
+    args: tuple[list[Document], str, str, float | None, int, bool],
+) -> list[Document]:
+    documents, model, tagger, min_confidence, batch_size, link_keys = args
+    nlp = load_pipeline(model, tagger, min_confidence)
+    return _process(nlp, documents, batch_size, link_keys)
 
 
 def start_worker(tagger: str) -> None:
@@ -230,10 +248,12 @@ def extract_many(
     model: str = DEFAULT_MODEL,
     tagger: str = DEFAULT_TAGGER,
     min_confidence: float | None = None,
+    link_keys: bool = False,
 ) -> Iterator[Document]:
     """Extract from many texts (or ``Document``s carrying metadata), in input order.
 
-    ``tagger`` and ``min_confidence`` as for ``extract``.
+    ``tagger`` and ``min_confidence`` as for ``extract``; ``link_keys`` as for
+    ``extract_batch`` (computed in the worker processes).
 
     With ``n_process > 1`` batches are parsed by worker processes, each with its
     own copy of the pipeline; results come back as plain dataclasses, and the
@@ -242,7 +262,7 @@ def extract_many(
     if n_process <= 1:
         nlp = load_pipeline(model, tagger, min_confidence)
         for batch in _batches(texts, batch_size):
-            yield from _process(nlp, batch, batch_size)
+            yield from _process(nlp, batch, batch_size, link_keys)
         return
     load_pipeline(model, tagger, min_confidence)  # load once here: forked workers inherit it
     methods = multiprocessing.get_all_start_methods()
@@ -251,7 +271,7 @@ def extract_many(
         # At most two batches per worker in flight: the input is read as results are written.
         pending: deque[AsyncResult[list[Document]]] = deque()
         for batch in _batches(texts, batch_size):
-            job = (batch, model, tagger, min_confidence, batch_size)
+            job = (batch, model, tagger, min_confidence, batch_size, link_keys)
             pending.append(pool.apply_async(_run_batch, (job,)))
             if len(pending) >= 2 * n_process:
                 yield from pending.popleft().get()

@@ -10,11 +10,12 @@ corpus size. The decisions themselves are the pure functions of ``stories``,
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from saidwhat.attribute.quotes import find_quotes
 from saidwhat.link.postings import Postings
-from saidwhat.link.quotes import MIN_WORDS, find_cluster, quote_keys, quote_words
+from saidwhat.link.quotes import MIN_WORDS, QuoteKeys, find_cluster, quote_keys, quote_words
 from saidwhat.link.speakers import (
     KnownSpeaker,
     SpeakerEvidence,
@@ -26,6 +27,7 @@ from saidwhat.link.speakers import (
 from saidwhat.link.stories import (
     find_story,
     signature_bytes,
+    signature_from_bytes,
     story_keys,
     story_signature,
     text_key,
@@ -40,6 +42,53 @@ _PRONOUNS = frozenset(
 _NAME_PARTICLES = frozenset(
     {"de", "da", "van", "von", "der", "bin", "al", "la", "le", "del", "of", "for", "and", "the"}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteWords:
+    """The words an attribution quotes, normalised, with their lookup keys."""
+
+    text: str
+    words: tuple[str, ...]
+    keys: QuoteKeys
+
+
+@dataclass(frozen=True, slots=True)
+class LinkKeys:
+    """What linking computes from the article alone, before it reads the store: its text
+    key, story signature and band keys, and each attribution's quoted words and keys.
+    A pure function of the article (``link_keys``), so extraction workers compute it
+    (``Document.link_keys``) and the one writer only looks up and decides."""
+
+    text_key: str
+    signature: bytes
+    story_keys: tuple[tuple[int, int], ...]
+    #: Per attribution, in order: its quoted words, or None when it quotes none to cluster.
+    quotes: tuple[QuoteWords | None, ...]
+
+
+def link_keys(document: Document) -> LinkKeys:
+    """The article's ``LinkKeys``."""
+    signature = story_signature(document.text)
+    quotes = []
+    for attribution in document.attributions:
+        text = quoted_words(attribution)
+        if text is None:
+            quotes.append(None)
+            continue
+        words = tuple(quote_words(text))
+        quotes.append(QuoteWords(text, words, quote_keys(words)))
+    return LinkKeys(
+        text_key=text_key(document.text),
+        signature=signature_bytes(signature),
+        story_keys=tuple(story_keys(signature)),
+        quotes=tuple(quotes),
+    )
+
+
+def with_link_keys(document: Document) -> Document:
+    """``document`` carrying its ``LinkKeys`` (as extraction workers hand it back)."""
+    return replace(document, link_keys=link_keys(document))
 
 
 class LinkerStore(Postings, Protocol):
@@ -57,27 +106,31 @@ class CorpusLinker:
         self.store = store
 
     def link(self, document: Document, *, attributed: bool = True) -> LinkedArticle:
-        """The article's identity, story, speakers and quote clusters, ready for the store."""
+        """The article's identity, story, speakers and quote clusters, ready for the store
+        (from ``document.link_keys`` when it carries them for its text)."""
+        keys = document.link_keys
         key = text_key(document.text)
-        signature = story_signature(document.text)
-        similar = find_story(self.store, signature)
+        if not isinstance(keys, LinkKeys) or keys.text_key != key:
+            keys = link_keys(document)
+        signature = signature_from_bytes(keys.signature)
+        similar = find_story(self.store, signature, keys=keys.story_keys)
         article_id = key[:16]
         names = {name_key(s.name, s.type) for s in document.speakers}
         names |= {name_key(e.name, e.type) for a in document.attributions for e in a.about}
         return LinkedArticle(
             id=article_id,
             text_key=key,
-            signature=signature_bytes(signature),
+            signature=keys.signature,
             story_id=self.store.story_of(similar) if similar is not None else article_id,
             document=document,
             attributed=attributed,
-            story_keys=story_keys(signature),
+            story_keys=list(keys.story_keys),
             speakers=[
                 self._link_speaker(s, frozenset(names - {name_key(s.name, s.type)}))
                 for s in document.speakers
                 if s.type in LINKED_TYPES
             ],
-            quotes=self._link_quotes(document.attributions),
+            quotes=self._link_quotes(keys.quotes),
             about_keys=[[name_key(e.name, e.type) for e in a.about] for a in document.attributions],
         )
 
@@ -103,26 +156,23 @@ class CorpusLinker:
             aliases=aliases,
         )
 
-    def _link_quotes(self, attributions: list[Attribution]) -> list[LinkedQuote | None]:
+    def _link_quotes(self, quotes: tuple[QuoteWords | None, ...]) -> list[LinkedQuote | None]:
         """Each attribution's quote and cluster; attributions of the article quoting the same
         new words share one new cluster."""
         linked: list[LinkedQuote | None] = []
         opened: dict[tuple[str, ...], int] = {}
-        for index, attribution in enumerate(attributions):
-            text = quoted_words(attribution)
-            if text is None:
+        for index, quote in enumerate(quotes):
+            if quote is None:
                 linked.append(None)
                 continue
-            words = tuple(quote_words(text))
-            keys = quote_keys(words)
-            cluster_id = find_cluster(self.store, words, keys)
-            same_as = opened.setdefault(words, index) if cluster_id is None else index
+            cluster_id = find_cluster(self.store, quote.words, quote.keys)
+            same_as = opened.setdefault(quote.words, index) if cluster_id is None else index
             linked.append(
                 LinkedQuote(
-                    text=text,
+                    text=quote.text,
                     cluster_id=cluster_id,
-                    words=" ".join(words),
-                    keys=tuple(keys.postings()),
+                    words=" ".join(quote.words),
+                    keys=tuple(quote.keys.postings()),
                     same_as=same_as if same_as != index else None,
                 )
             )

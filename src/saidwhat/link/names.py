@@ -8,6 +8,7 @@ within-article resolver (``saidwhat.resolve.lexicon``) so both stages read names
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -171,6 +172,7 @@ def _unify_countries(words: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(name: str, type: str = "PERSON") -> str:
     """The comparison key of a speaker's name.
 

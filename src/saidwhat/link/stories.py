@@ -166,11 +166,16 @@ def story_keys(signature: MinHash, threshold: float = STORY_THRESHOLD) -> list[t
 
 
 def find_story(
-    postings: Postings, signature: MinHash, threshold: float = STORY_THRESHOLD
+    postings: Postings,
+    signature: MinHash,
+    threshold: float = STORY_THRESHOLD,
+    *,
+    keys: Iterable[tuple[int, int]] | None = None,
 ) -> int | None:
     """The item of the most similar indexed story with an estimated Jaccard similarity of at
-    least ``threshold``, else None; ties go to the lowest item (the story added first)."""
-    keys = [key for _, key in story_keys(signature, threshold)]
+    least ``threshold``, else None; ties go to the lowest item (the story added first).
+    ``keys``: the signature's ``story_keys`` at ``threshold``, when already computed."""
+    keys = [key for _, key in (story_keys(signature, threshold) if keys is None else keys)]
     if not keys:
         return None
     candidates = postings.lookup(Namespace.STORY_BAND, keys)

@@ -196,8 +196,40 @@ WHERE a.cluster_id IS NOT NULL
 GROUP BY a.cluster_id, a.quote, coalesce(r.outlet, '');
 """
 
+# What ``stats`` counts, kept as articles arrive (``SQLiteStore._count``): at a million
+# statements the counts by kind and language and the distinct stories took 200 ms.
+# ``name`` is the total ("articles", "statements", "stories", ...); ``key`` splits it
+# ("language" by code, "kind" by kind, "outlet" by outlet; '' for a plain total).
+# A statement's article date is kept on its row too (``published``), so that a quote
+# cluster's first reports are the first entries of one index, however many reports it has.
+_V6 = """
+CREATE TABLE totals (
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (name, key)
+) WITHOUT ROWID;
+INSERT INTO totals SELECT 'articles', '', count(*) FROM articles;
+INSERT INTO totals SELECT 'attributed', '', count(*) FROM articles WHERE attributed;
+INSERT INTO totals SELECT 'language', coalesce(language, '?'), count(*) FROM articles GROUP BY 2;
+INSERT INTO totals SELECT 'outlet', outlet, count(*) FROM articles
+    WHERE outlet IS NOT NULL GROUP BY 2;
+INSERT INTO totals SELECT 'stories', '', count(DISTINCT story_id) FROM articles;
+INSERT INTO totals SELECT 'republished', '', count(*) FROM (
+    SELECT story_id FROM articles GROUP BY story_id HAVING count(*) > 1);
+INSERT INTO totals SELECT 'statements', '', count(*) FROM attributions;
+INSERT INTO totals SELECT 'kind', kind, count(*) FROM attributions GROUP BY 2;
+INSERT INTO totals SELECT 'clusters', '', count(*) FROM quote_clusters WHERE articles > 1;
+
+ALTER TABLE attributions ADD COLUMN published TEXT;
+UPDATE attributions SET published = (
+    SELECT r.published FROM articles r WHERE r.id = attributions.article_id);
+CREATE INDEX attributions_cluster_published
+    ON attributions(cluster_id, published IS NULL, published, id);
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 
 def version(conn: sqlite3.Connection) -> int:

@@ -172,8 +172,17 @@ CREATE TABLE cluster_reports (
 );
 """
 
+# A statement's article date on its row (as in SQLite's migration 6), so that a quote
+# cluster's first reports are the first entries of one index.
+_V2 = """
+ALTER TABLE attributions ADD COLUMN published TEXT COLLATE "C";
+UPDATE attributions a SET published = r.published FROM articles r WHERE r.id = a.article_id;
+CREATE INDEX attributions_cluster_published
+    ON attributions(cluster_id, published NULLS LAST, id);
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 

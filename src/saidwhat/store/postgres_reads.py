@@ -255,13 +255,12 @@ class PostgresReads:
                 """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
                           a.speaker_id, COALESCE(s.name, a.speaker_name),
                           COALESCE(s.type, a.speaker_type)
-                   FROM (SELECT a.id FROM attributions a JOIN articles r ON r.id = a.article_id
-                         WHERE a.cluster_id = %s ORDER BY r.published NULLS LAST, r.rowid, a.id
-                         LIMIT %s) AS firsts
+                   FROM (SELECT id FROM attributions WHERE cluster_id = %s
+                         ORDER BY published NULLS LAST, id LIMIT %s) AS firsts
                    JOIN attributions a ON a.id = firsts.id
                    JOIN articles r ON r.id = a.article_id
                    LEFT JOIN speakers s ON s.id = a.speaker_id
-                   ORDER BY r.published NULLS LAST, r.rowid, a.id""",
+                   ORDER BY a.published NULLS LAST, a.id""",
                 (cluster_id, occurrences),
             )
             wordings = self._rows(

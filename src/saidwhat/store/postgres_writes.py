@@ -128,7 +128,9 @@ class PostgresWrites:
                     self._add_keys(conn, item, quote.keys)
             ref = attribution.speaker
             speaker_id = speakers.get(ref.id) if ref is not None and ref.id else None
-            values = attribution_values(linked.id, attribution, speaker_id, cluster_id, quote)
+            values = attribution_values(
+                linked.id, attribution, speaker_id, cluster_id, quote, linked.document.published
+            )
             row_id = conn.execute(
                 insert_sql("attributions", values, "%s") + " RETURNING id", tuple(values.values())
             ).fetchone()[0]

@@ -235,18 +235,18 @@ class Reads:
         if not totals[0]:
             raise NotFoundError(f"no quote cluster {cluster_id}")
         rows = self.conn.execute(
-            # The first occurrences are chosen on the (cluster, article) index alone: a
-            # cluster may have thousands of statements, and only these rows are read whole.
+            # The first occurrences are the first entries of the (cluster, date, id) index:
+            # a cluster may have thousands of statements, and only these rows are read.
+            # Statement ids grow with their article's rowid, so they order one day's reports.
             """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
                       a.speaker_id, COALESCE(s.name, a.speaker_name),
                       COALESCE(s.type, a.speaker_type)
-               FROM (SELECT a.id FROM attributions a JOIN articles r ON r.id = a.article_id
-                     WHERE a.cluster_id = ? ORDER BY r.published NULLS LAST, r.rowid, a.id
-                     LIMIT ?) AS firsts
+               FROM (SELECT id FROM attributions WHERE cluster_id = ?
+                     ORDER BY published IS NULL, published, id LIMIT ?) AS firsts
                JOIN attributions a ON a.id = firsts.id
                JOIN articles r ON r.id = a.article_id
                LEFT JOIN speakers s ON s.id = a.speaker_id
-               ORDER BY r.published NULLS LAST, r.rowid, a.id""",
+               ORDER BY a.published IS NULL, a.published, a.id""",
             (cluster_id, -1 if occurrences is None else occurrences),
         ).fetchall()
         found = [
@@ -293,31 +293,28 @@ class Reads:
         return [self.cluster(row[0], occurrences=occurrences) for row in ids]
 
     def stats(self) -> dict[str, Any]:
-        """Counts of what the store holds."""
+        """Counts of what the store holds (the running totals, and two index ends)."""
+        totals: dict[str, dict[str, int]] = {}
+        for name, key, n in self.conn.execute(
+            "SELECT name, key, n FROM totals ORDER BY name, n DESC, key"
+        ):
+            totals.setdefault(name, {})[key] = n
+
+        def total(name: str) -> int:
+            return totals.get(name, {}).get("", 0)
+
         one = self._scalar
         return {
-            "articles": one("SELECT count(*) FROM articles"),
-            "attributed_articles": one("SELECT count(*) FROM articles WHERE attributed"),
-            "languages": dict(
-                self.conn.execute(
-                    "SELECT coalesce(language, '?'), count(*) FROM articles"
-                    " GROUP BY 1 ORDER BY 2 DESC"
-                ).fetchall()
-            ),
-            "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
-            "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
-            "republished_stories": one(
-                "SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id"
-                " HAVING count(*) > 1)"
-            ),
-            "statements": one("SELECT count(*) FROM attributions"),
-            "kinds": dict(
-                self.conn.execute(
-                    "SELECT kind, count(*) FROM attributions GROUP BY kind ORDER BY 2 DESC"
-                ).fetchall()
-            ),
+            "articles": total("articles"),
+            "attributed_articles": total("attributed"),
+            "languages": totals.get("language", {}),
+            "outlets": len(totals.get("outlet", {})),
+            "stories": total("stories"),
+            "republished_stories": total("republished"),
+            "statements": total("statements"),
+            "kinds": totals.get("kind", {}),
             "speakers": one("SELECT count(*) FROM speakers"),
-            "quote_clusters": one("SELECT count(*) FROM quote_clusters WHERE articles > 1"),
+            "quote_clusters": total("clusters"),
             "first_published": one("SELECT min(published) FROM articles"),
             "last_published": one("SELECT max(published) FROM articles"),
         }

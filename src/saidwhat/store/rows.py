@@ -63,8 +63,10 @@ def attribution_values(
     speaker_id: int | None,
     cluster_id: int | None,
     quote: LinkedQuote | None,
+    published: str | None,
 ) -> dict[str, Any]:
-    """The ``attributions`` row of one statement, by column."""
+    """The ``attributions`` row of one statement, by column (``published``: its article's
+    date, kept on the row for the indexes that order a cluster's reports by date)."""
     ref = attribution.speaker
     return {
         "article_id": article_id,
@@ -81,6 +83,7 @@ def attribution_values(
         "confidence": attribution.confidence,
         "cluster_id": cluster_id,
         "quote": quote.text if quote else None,
+        "published": published,
     }
 
 

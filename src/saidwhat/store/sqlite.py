@@ -238,6 +238,7 @@ class SQLiteStore(Reads):
             speakers = {ls.speaker.id: self._upsert_speaker(ls, linked) for ls in linked.speakers}
             clusters = self._insert_attributions(linked, speakers)
             self._count(linked.id, linked.document.published)
+            self._total(linked)
             conn.execute(commit)
             self._stored = True
         except sqlite3.IntegrityError as exc:
@@ -388,7 +389,9 @@ class SQLiteStore(Reads):
                     self._add_keys(item, quote.keys)
             ref = attribution.speaker
             speaker_id = speakers.get(ref.id) if ref is not None and ref.id else None
-            values = attribution_values(linked.id, attribution, speaker_id, cluster_id, quote)
+            values = attribution_values(
+                linked.id, attribution, speaker_id, cluster_id, quote, linked.document.published
+            )
             row_id = conn.execute(
                 insert_sql("attributions", values, "?"), tuple(values.values())
             ).lastrowid
@@ -411,6 +414,38 @@ class SQLiteStore(Reads):
                 ],
             )
         return created
+
+    def _total(self, linked: LinkedArticle) -> None:
+        """Add a new article to the store's totals (``stats``); after ``_count``."""
+        d = linked.document
+        rows = [("articles", "", 1), ("language", d.language or "?", 1)]
+        rows += [("statements", "", len(d.attributions))] if d.attributions else []
+        rows += [("attributed", "", 1)] if linked.attributed else []
+        rows += [("outlet", d.outlet, 1)] if d.outlet is not None else []
+        if linked.story_id == linked.id:
+            rows.append(("stories", "", 1))
+        else:  # a story's second article makes it republished
+            n = self.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM articles WHERE story_id = ? LIMIT 3)",
+                (linked.story_id,),
+            ).fetchone()[0]
+            rows += [("republished", "", 1)] if n == 2 else []
+        kinds: dict[str, int] = {}
+        for attribution in d.attributions:
+            kinds[attribution.kind] = kinds.get(attribution.kind, 0) + 1
+        rows += [("kind", kind, n) for kind, n in kinds.items()]
+        # the clusters this article made reported by two articles (``_count`` counted it)
+        reported = self.conn.execute(
+            """SELECT count(*) FROM quote_clusters WHERE articles = 2 AND id IN
+                   (SELECT cluster_id FROM attributions WHERE article_id = ?)""",
+            (linked.id,),
+        ).fetchone()[0]
+        rows += [("clusters", "", reported)] if reported else []
+        self.conn.executemany(
+            """INSERT INTO totals (name, key, n) VALUES (?, ?, ?)
+               ON CONFLICT DO UPDATE SET n = n + excluded.n""",
+            rows,
+        )
 
     def _count(self, article_id: str, published: str | None) -> None:
         """Add a new article to its speakers' and quote clusters' running totals (and to
