@@ -44,7 +44,7 @@ from saidwhat.pipeline import LANGUAGES, extract_many
 from saidwhat.store import DuplicateArticle, Store
 
 #: A write batch closes at this many articles ...
-BATCH_ARTICLES = 200
+BATCH_ARTICLES = 1000
 #: ... or when an article arrives this many seconds after the batch's first.
 BATCH_SECONDS = 1.0
 

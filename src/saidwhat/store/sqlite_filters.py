@@ -40,4 +40,5 @@ SQLITE = Dialect(
     fts_query=fts_query,
     fts_match="a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)",
     true="1",
+    unlinked="attributions INDEXED BY attributions_unlinked",
 )
