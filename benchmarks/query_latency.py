@@ -42,7 +42,7 @@ from throughput import machine  # noqa: E402
 
 from saidwhat.corpus import BATCH_ARTICLES  # noqa: E402
 from saidwhat.errors import NotFoundError  # noqa: E402
-from saidwhat.link.linker import CorpusLinker  # noqa: E402
+from saidwhat.link.linker import CorpusLinker, with_link_keys  # noqa: E402
 from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan  # noqa: E402
 from saidwhat.store import QuoteFilter, Store, open_store  # noqa: E402
 from saidwhat.store.urls import store_file  # noqa: E402
@@ -323,29 +323,64 @@ class Corpus:
 
 
 def build(url: str, statements: int, seed: int) -> dict[str, float]:
-    """A store of at least ``statements`` statements at ``url``; its build figures."""
+    """A store of at least ``statements`` statements at ``url``; its build figures.
+
+    Each article's linker keys are computed first (``with_link_keys``: what extraction
+    workers do in ``saidwhat ingest --jobs N`` or ``--dask``), then it is linked and
+    written in batches of ``BATCH_ARTICLES`` inside ``Store.writing`` (what the one
+    writer does); the seconds of each part are reported apart. ``disk_write_bytes`` is
+    what this process wrote to disk (Linux ``/proc/self/io``; with the store's own
+    writes for SQLite, none of the server's for PostgreSQL)."""
     corpus = Corpus(random.Random(seed))
     start = time.perf_counter()
+    written = _written_bytes()
     stored = count = 0
+    seconds = {"keys_seconds": 0.0, "link_seconds": 0.0, "write_seconds": 0.0}
+
+    def timed(part: str, value: Any) -> Any:
+        seconds[part] += time.perf_counter() - mark
+        return value
+
     with open_store(url) as store:
         linker = CorpusLinker(store)
         while count < statements:
-            with store.writing():  # batches of BATCH_ARTICLES, as ingest writes them
-                for _ in range(BATCH_ARTICLES):
-                    document = corpus.document(stored + 1)
-                    store.add_article(linker.link(document))
-                    stored += 1
-                    count += len(document.attributions)
-                    if count >= statements:
-                        break
-            if stored % 2000 < BATCH_ARTICLES:
-                print(
-                    f"  {stored:,} articles, {count:,} statements, "
-                    f"{time.perf_counter() - start:.0f} s",
-                    file=sys.stderr,
-                )
-    seconds = time.perf_counter() - start
-    return {"articles": stored, "statements": count, "build_seconds": seconds}
+            mark = time.perf_counter()
+            batch = []
+            while len(batch) < BATCH_ARTICLES and count < statements:
+                batch.append(with_link_keys(corpus.document(stored + len(batch) + 1)))
+                count += len(batch[-1].attributions)
+            mark = timed("keys_seconds", time.perf_counter())
+            with store.writing():  # one batch, as ingest writes them
+                for document in batch:
+                    mark = time.perf_counter()
+                    linked = timed("link_seconds", linker.link(document))
+                    mark = time.perf_counter()
+                    timed("write_seconds", store.add_article(linked))
+                mark = time.perf_counter()
+            timed("write_seconds", None)  # the commit
+            stored += len(batch)
+            print(
+                f"  {stored:,} articles, {count:,} statements, {time.perf_counter() - start:.0f} s",
+                file=sys.stderr,
+            )
+    figures = {"articles": stored, "statements": count, **seconds}
+    figures["build_seconds"] = time.perf_counter() - start
+    figures["writer_articles_per_second"] = stored / (
+        seconds["link_seconds"] + seconds["write_seconds"]
+    )
+    if written is not None:
+        figures["disk_write_bytes"] = _written_bytes() - written
+    return figures
+
+
+def _written_bytes() -> int | None:
+    """The bytes this process has caused to be written to disk (None off Linux)."""
+    try:
+        lines = Path("/proc/self/io").read_text().splitlines()
+    except OSError:
+        return None
+    fields = dict(line.split(": ", 1) for line in lines)
+    return int(fields["write_bytes"])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -550,6 +585,18 @@ def main(argv: list[str] | None = None) -> None:
             + (f"; built in {built['build_seconds']:.0f} s" if built else ""),
             file=sys.stderr,
         )
+        if "writer_articles_per_second" in built:
+            print(
+                f"writer: {built['writer_articles_per_second']:.0f} articles/s (link "
+                f"{built['link_seconds']:.0f} s, write {built['write_seconds']:.0f} s; keys "
+                f"{built['keys_seconds']:.0f} s apart)"
+                + (
+                    f"; disk writes {built['disk_write_bytes'] / size:.1f} x the store"
+                    if "disk_write_bytes" in built
+                    else ""
+                ),
+                file=sys.stderr,
+            )
         if args.build_only:
             return
         results = time_queries(url, args)
