@@ -379,6 +379,33 @@ def test_stats_kept_as_articles_arrive_equal_a_recount(corpus: Store) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "where",
+    [
+        QuoteFilter(),
+        QuoteFilter(speaker="Varga"),
+        QuoteFilter(speaker="varga"),
+        QuoteFilter(speaker="Union"),
+        QuoteFilter(speaker=""),
+        QuoteFilter(q="harbour workers"),
+        QuoteFilter(q="river*"),
+        QuoteFilter(q="  "),
+        QuoteFilter(speaker="Varga", kind="direct"),
+        QuoteFilter(outlet="Ledger", since="2026-03-03"),
+    ],
+    ids=repr,
+)
+def test_counts_equal_the_statements_found(corpus: Store, where: QuoteFilter) -> None:
+    officials = article(
+        "officials",
+        [("Varga officials", "GROUP", "said", "The harbour stays closed on Sunday")],
+        outlet="Morning Post",
+        published="2026-03-05",
+    )
+    add(corpus, officials)  # an unlinked source, found by its name
+    assert corpus.count_quotes(where) == len(corpus.quotes(where, limit=1000))
+
+
 def test_running_totals_match_a_recount(corpus: Store) -> None:
     recount = rows(
         corpus,

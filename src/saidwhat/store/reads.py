@@ -30,7 +30,7 @@ from saidwhat.store.rows import spans_of as _spans
 from saidwhat.store.rows import speaker_ref as _speaker_ref
 from saidwhat.store.rows import statement as _statement
 from saidwhat.store.rows import variants as _variants
-from saidwhat.store.sqlite_filters import LIKE, contains, filter_sql
+from saidwhat.store.sqlite_filters import LIKE, contains, filter_sql, fts_query
 
 
 class Reads:
@@ -57,11 +57,46 @@ class Reads:
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
         where = where or QuoteFilter()
+        total = self._running_count(where)
+        if total is not None:
+            return total
         sql, params = filter_sql(where)
         # Every statement has its article (a foreign key) and speakers are a LEFT JOIN, so
         # the joins change no count: they are only made when the filter reads the article.
         tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
         return self.conn.execute(f"SELECT count(*) {tables} WHERE {sql}", params).fetchone()[0]
+
+    def _running_count(self, where: QuoteFilter) -> int | None:
+        """The count of a filter of one field that the running totals or one index
+        answer without reading statements (None for the others): every statement, a
+        speaker's by name (the corpus speakers' totals, and the unlinked sources' index),
+        the words (the full-text index has one row per statement)."""
+        fields = {
+            k
+            for k in ("about", "q", "kind", "outlet", "since", "until", "article")
+            if getattr(where, k)
+        }
+        named = isinstance(where.speaker, str) and bool(where.speaker)
+        fields |= {"speaker"} if where.speaker_id is not None or named else set()
+        fields |= {"cluster"} if where.cluster is not None else set()
+        fields |= {"min_confidence"} if where.min_confidence else set()
+        if not fields:
+            return self._scalar("SELECT coalesce(sum(n), 0) FROM totals WHERE name = 'statements'")
+        if fields == {"q"} and (query := fts_query(where.q or "")):
+            return self.conn.execute(
+                "SELECT count(*) FROM attributions_fts WHERE attributions_fts MATCH ?", (query,)
+            ).fetchone()[0]
+        if fields == {"speaker"} and where.speaker_id is None:
+            pattern = contains(str(where.speaker))
+            return self.conn.execute(
+                f"""SELECT (SELECT coalesce(sum(statements), 0) FROM speakers WHERE id IN
+                        (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
+                         UNION SELECT id FROM speakers WHERE name {LIKE}))
+                     + (SELECT count(*) FROM attributions INDEXED BY attributions_unlinked
+                        WHERE speaker_id IS NULL AND speaker_name {LIKE})""",
+                (pattern, pattern, pattern),
+            ).fetchone()[0]
+        return None
 
     def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
         """Every statement in storage order, read in batches (for exports)."""
