@@ -206,10 +206,31 @@ def word_diff(base: str, variant: str) -> list[tuple[Op, str]]:
     the original words: equal and deleted text from ``base``, inserted text from
     ``variant``. A replacement is a delete followed by an insert.
     """
+    return list(_word_diff(base, variant))
+
+
+@lru_cache(maxsize=1 << 14)
+def _word_diff(base: str, variant: str) -> tuple[tuple[Op, str], ...]:
+    """``word_diff``, cached: a cluster's page and the listings diff its wordings against
+    its first report again and again. Wordings that differ in one word (changed, added or
+    cut: the usual variant) skip the general matcher, whose diff is then the same up to
+    where an insertion among repeated words goes."""
     old, new = base.split(), variant.split()
-    matcher = SequenceMatcher(None, [_key(w) for w in old], [_key(w) for w in new], autojunk=False)
+    a, b = [_key(w) for w in old], [_key(w) for w in new]
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    if len(a) - head - tail <= 1 and len(b) - head - tail <= 1:
+        opcodes = [("equal", 0, head, 0, head)] if head else []
+        opcodes.append(("replace", head, len(a) - tail, head, len(b) - tail))
+        opcodes += [("equal", len(a) - tail, len(a), len(b) - tail, len(b))] if tail else []
+    else:
+        opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     pieces: list[tuple[Op, str]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             pieces.append(("equal", " ".join(old[i1:i2])))
             continue
@@ -217,7 +238,7 @@ def word_diff(base: str, variant: str) -> list[tuple[Op, str]]:
             pieces.append(("delete", " ".join(old[i1:i2])))
         if j2 > j1:
             pieces.append(("insert", " ".join(new[j1:j2])))
-    return pieces
+    return tuple(pieces)
 
 
 @lru_cache(maxsize=1 << 16)

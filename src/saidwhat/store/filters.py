@@ -74,8 +74,9 @@ class QuoteFilter:
 
     @property
     def reads_articles(self) -> bool:
-        """Whether the filter tests the statements' articles (outlet, publication date)."""
-        return bool(self.outlet or self.since or self.until)
+        """Whether the filter tests the statements' articles (their outlet; the article's
+        date is on the statement's row)."""
+        return bool(self.outlet)
 
     @property
     def narrows_statements(self) -> bool:

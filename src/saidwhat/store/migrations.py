@@ -203,7 +203,9 @@ GROUP BY a.cluster_id, a.quote, coalesce(r.outlet, '');
 # A statement's article date is kept on its row too (``published``), so that a quote
 # cluster's first reports are the first entries of one index, however many reports it has.
 # The names of unlinked sources ("officials") have an index of their own, which a search
-# by speaker name reads instead of every statement.
+# by speaker name reads instead of every statement. Statements newest first are an index
+# too: a search walks it (testing each statement) when it matches many, and a date range
+# is a range of it.
 _V6 = """
 CREATE TABLE totals (
     name TEXT NOT NULL,
@@ -229,6 +231,7 @@ UPDATE attributions SET published = (
 CREATE INDEX attributions_cluster_published
     ON attributions(cluster_id, published IS NULL, published, id);
 CREATE INDEX attributions_unlinked ON attributions(speaker_name) WHERE speaker_id IS NULL;
+CREATE INDEX attributions_published ON attributions(published DESC, id);
 """
 
 #: The migrations, in order; the store's version is the number applied.

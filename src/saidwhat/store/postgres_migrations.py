@@ -179,6 +179,7 @@ ALTER TABLE attributions ADD COLUMN published TEXT COLLATE "C";
 UPDATE attributions a SET published = r.published FROM articles r WHERE r.id = a.article_id;
 CREATE INDEX attributions_cluster_published
     ON attributions(cluster_id, published NULLS LAST, id);
+CREATE INDEX attributions_published ON attributions(published DESC NULLS LAST, id);
 """
 
 #: The migrations, in order; the store's version is the number applied.

@@ -64,7 +64,7 @@ class PostgresReads:
         sql, params = filter_sql(where or QuoteFilter())
         rows = self._rows(
             f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
-            " ORDER BY r.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s",
+            " ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s",
             (*params, limit, offset),
         )
         return self._statements(rows)

@@ -6,6 +6,7 @@ return the dataclasses of ``saidwhat.model``.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
@@ -32,6 +33,9 @@ from saidwhat.store.rows import statement as _statement
 from saidwhat.store.rows import variants as _variants
 from saidwhat.store.sqlite_filters import LIKE, contains, filter_sql, fts_query
 
+#: Fewest matches for which a search walks the statements newest first (see ``_walk``).
+WALK_AT_LEAST = 1000
+
 
 class Reads:
     """Read queries over ``self.conn``."""
@@ -41,19 +45,40 @@ class Reads:
     def quotes(
         self, where: QuoteFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> list[Statement]:
-        """Statements matching ``where``, newest first (undated last)."""
+        """Statements matching ``where``, newest first (undated last).
+
+        Two plans: walk the statements newest first (the ``attributions_published`` index),
+        testing each, which is quick when many match; or find the matches through the
+        filter's own index (speaker, words, ``about``, ...) and sort them, quick when few
+        do. SQLite cannot tell which, so a capped count decides (``_walk``).
+        """
         where = where or QuoteFilter()
         sql, params = filter_sql(where)
-        # With table statistics SQLite may walk the articles newest first (articles_published)
-        # and test each statement, which is quick unless the filter keeps few of them; then
-        # the unary + keeps the index out of the ORDER BY, and the matches are sorted.
-        published = "+r.published" if where.narrows_statements else "r.published"
+        walk = not where.narrows_statements or self._walk(where, sql, params, offset + limit)
+        table = "attributions a INDEXED BY attributions_published" if walk else "attributions a"
+        # the unary + keeps the index out of a sort
+        published = "a.published" if walk else "+a.published"
         rows = self.conn.execute(
-            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
-            f" ORDER BY {published} DESC NULLS LAST, a.id LIMIT ? OFFSET ?",
+            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM.replace('attributions a', table, 1)}"
+            f" WHERE {sql} ORDER BY {published} DESC NULLS LAST, a.id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
         return self._statements(rows)
+
+    def _walk(self, where: QuoteFilter, sql: str, params: list[Any], needed: int) -> bool:
+        """Whether walking the statements newest first finds the first ``needed`` matches
+        sooner than sorting every match: when the matches are at least the square root of
+        ``needed`` times all statements (then a walk reads about as many statements as
+        there are matches to sort, or fewer). Counts no further than that."""
+        everything = self._scalar(
+            "SELECT coalesce(sum(n), 0) FROM totals WHERE name = 'statements'"
+        )
+        enough = max(WALK_AT_LEAST, math.isqrt(needed * everything))
+        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
+        found = self.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 {tables} WHERE {sql} LIMIT ?)", (*params, enough)
+        ).fetchone()[0]
+        return found >= enough
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
         where = where or QuoteFilter()

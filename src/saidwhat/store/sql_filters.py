@@ -74,14 +74,15 @@ def filter_sql(where: QuoteFilter, dialect: Dialect) -> tuple[str, list[Any]]:
     if where.outlet:
         clauses.append(f"r.outlet {like}")
         params.append(contains(where.outlet))
-    # Bare comparisons of the column, so that the index on published serves them:
+    # Bare comparisons of the column (the article's date, on the statement's row), so that
+    # the index of statements by date serves them:
     # ``published >= day`` is ``substr(published, 1, 10) >= day`` for a 10-character
     # day, and any value that starts with ``until`` sorts below ``until`` + U+10FFFF.
     if where.since:
-        clauses.append(f"r.published >= {p}")
+        clauses.append(f"a.published >= {p}")
         params.append(where.since)
     if where.until:
-        clauses.append(f"r.published < {p}")
+        clauses.append(f"a.published < {p}")
         params.append(where.until + LAST_CHAR)
     if where.article:
         clauses.append(f"a.article_id = {p}")
