@@ -406,6 +406,29 @@ def test_counts_equal_the_statements_found(corpus: Store, where: QuoteFilter) ->
     assert corpus.count_quotes(where) == len(corpus.quotes(where, limit=1000))
 
 
+@pytest.mark.parametrize(
+    "where",
+    [
+        QuoteFilter(speaker="Varga"),
+        QuoteFilter(q="harbour"),
+        QuoteFilter(about="Lantern", since="2026-03-02"),
+        QuoteFilter(speaker="Varga", kind="direct", until="2026-03-02"),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("backend", ["sqlite"])  # the two plans are SQLite's
+def test_walking_newest_first_and_sorting_the_matches_agree(
+    corpus: Store, where: QuoteFilter, monkeypatch
+) -> None:
+    found = {}
+    for walk in (True, False):
+        monkeypatch.setattr(SQLiteStore, "_walk", lambda *args, walk=walk: walk)
+        found[walk] = [(s.id, s.published) for s in corpus.quotes(where)]
+        assert found[walk] == [(s.id, s.published) for s in corpus.quotes(where, limit=100)]
+    assert found[True] == found[False] and found[True]
+    assert [p for _, p in found[True]] == sorted((p for _, p in found[True]), reverse=True)
+
+
 def test_running_totals_match_a_recount(corpus: Store) -> None:
     recount = rows(
         corpus,
