@@ -205,7 +205,8 @@ GROUP BY a.cluster_id, a.quote, coalesce(r.outlet, '');
 # The names of unlinked sources ("officials") have an index of their own, which a search
 # by speaker name reads instead of every statement. Statements newest first are an index
 # too: a search walks it (testing each statement) when it matches many, and a date range
-# is a range of it.
+# is a range of it. The distinct names of what statements are about (``about_names``) are
+# what a search by ``about`` matches, before it reads the statements of the names found.
 _V6 = """
 CREATE TABLE totals (
     name TEXT NOT NULL,
@@ -232,6 +233,15 @@ CREATE INDEX attributions_cluster_published
     ON attributions(cluster_id, published IS NULL, published, id);
 CREATE INDEX attributions_unlinked ON attributions(speaker_name) WHERE speaker_id IS NULL;
 CREATE INDEX attributions_published ON attributions(published DESC, id);
+
+CREATE TABLE about_names (
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (name, key)
+) WITHOUT ROWID;
+INSERT INTO about_names SELECT DISTINCT name, key FROM about;
+DROP INDEX about_key;
+CREATE INDEX about_key ON about(key, name, attribution_id);
 """
 
 #: The migrations, in order; the store's version is the number applied.

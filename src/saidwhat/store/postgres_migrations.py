@@ -173,13 +173,24 @@ CREATE TABLE cluster_reports (
 """
 
 # A statement's article date on its row (as in SQLite's migration 6), so that a quote
-# cluster's first reports are the first entries of one index.
+# cluster's first reports are the first entries of one index, and statements newest first
+# are an index; the distinct names of what statements are about, which a search by
+# ``about`` matches first.
 _V2 = """
 ALTER TABLE attributions ADD COLUMN published TEXT COLLATE "C";
 UPDATE attributions a SET published = r.published FROM articles r WHERE r.id = a.article_id;
 CREATE INDEX attributions_cluster_published
     ON attributions(cluster_id, published NULLS LAST, id);
 CREATE INDEX attributions_published ON attributions(published DESC NULLS LAST, id);
+
+CREATE TABLE about_names (
+    name TEXT COLLATE "C" NOT NULL,
+    key TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (name, key)
+);
+INSERT INTO about_names SELECT DISTINCT name, key FROM about;
+DROP INDEX about_key;
+CREATE INDEX about_key ON about(key, name, attribution_id);
 """
 
 #: The migrations, in order; the store's version is the number applied.

@@ -146,6 +146,11 @@ class PostgresWrites:
                         " VALUES (%s, %s, %s, %s)",
                         about,
                     )
+                    cursor.executemany(
+                        "INSERT INTO about_names (name, key) VALUES (%s, %s)"
+                        " ON CONFLICT DO NOTHING",
+                        [(name, key) for _, name, _, key in about],
+                    )
         return created
 
     def _count(self, conn: psycopg.Connection, article_id: str, published: str | None) -> None:

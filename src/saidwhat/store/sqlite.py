@@ -406,12 +406,16 @@ class SQLiteStore(Reads):
                 ),
             )
             keys = linked.about_keys[index] if index < len(linked.about_keys) else []
+            about = [
+                (row_id, e.name, e.type, key)
+                for e, key in zip(attribution.about, keys, strict=False)
+            ]
             conn.executemany(
-                "INSERT INTO about (attribution_id, name, type, key) VALUES (?, ?, ?, ?)",
-                [
-                    (row_id, e.name, e.type, key)
-                    for e, key in zip(attribution.about, keys, strict=False)
-                ],
+                "INSERT INTO about (attribution_id, name, type, key) VALUES (?, ?, ?, ?)", about
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO about_names (name, key) VALUES (?, ?)",
+                [(name, key) for _, name, _, key in about],
             )
         return created
 
