@@ -392,6 +392,9 @@ def test_stats_kept_as_articles_arrive_equal_a_recount(corpus: Store) -> None:
         QuoteFilter(q="  "),
         QuoteFilter(speaker="Varga", kind="direct"),
         QuoteFilter(outlet="Ledger", since="2026-03-03"),
+        QuoteFilter(outlet="ledger"),
+        QuoteFilter(since="2026-03-02", until="2026-03-03"),
+        QuoteFilter(until="2026-03-02"),
     ],
     ids=repr,
 )

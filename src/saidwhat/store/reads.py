@@ -31,6 +31,7 @@ from saidwhat.store.rows import spans_of as _spans
 from saidwhat.store.rows import speaker_ref as _speaker_ref
 from saidwhat.store.rows import statement as _statement
 from saidwhat.store.rows import variants as _variants
+from saidwhat.store.sql_filters import LAST_CHAR
 from saidwhat.store.sqlite_filters import LIKE, contains, filter_sql, fts_query
 
 #: Fewest matches for which a search walks the statements newest first (see ``_walk``).
@@ -95,7 +96,8 @@ class Reads:
         """The count of a filter of one field that the running totals or one index
         answer without reading statements (None for the others): every statement, a
         speaker's by name (the corpus speakers' totals, and the unlinked sources' index),
-        the words (the full-text index has one row per statement)."""
+        the words (the full-text index has one row per statement), an outlet's or a
+        period's (the articles' counts, on the (date, outlet, count) index)."""
         fields = {
             k
             for k in ("about", "q", "kind", "outlet", "since", "until", "article")
@@ -107,6 +109,22 @@ class Reads:
         fields |= {"min_confidence"} if where.min_confidence else set()
         if not fields:
             return self._scalar("SELECT coalesce(sum(n), 0) FROM totals WHERE name = 'statements'")
+        if fields <= {"outlet", "since", "until"}:
+            clauses, params = [], []
+            if where.outlet:
+                clauses.append(f"outlet {LIKE}")
+                params.append(contains(where.outlet))
+            if where.since:
+                clauses.append("published >= ?")
+                params.append(where.since)
+            if where.until:
+                clauses.append("published < ?")
+                params.append(where.until + LAST_CHAR)
+            return self.conn.execute(
+                "SELECT coalesce(sum(statements), 0) FROM articles INDEXED BY"
+                f" articles_published_outlet WHERE {' AND '.join(clauses)}",
+                params,
+            ).fetchone()[0]
         if fields == {"q"} and (query := fts_query(where.q or "")):
             return self.conn.execute(
                 "SELECT count(*) FROM attributions_fts WHERE attributions_fts MATCH ?", (query,)
