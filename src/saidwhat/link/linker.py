@@ -95,7 +95,9 @@ class LinkerStore(Postings, Protocol):
     """What the linker needs from a store: the postings, and speakers."""
 
     def story_of(self, item: int) -> str: ...
-    def speaker_candidates(self, keys: frozenset[str]) -> list[KnownSpeaker]: ...
+    def speaker_candidates(
+        self, keys: frozenset[str], *, context: frozenset[str] | None = None
+    ) -> list[KnownSpeaker]: ...
 
 
 class CorpusLinker:
@@ -141,7 +143,10 @@ class CorpusLinker:
             roles=frozenset(speaker.roles),
             context=context,
         )
-        corpus_id = link_speaker(evidence, self.store.speaker_candidates(lookup_keys(evidence)))
+        # only the context names this article has matter (``link_speaker`` asks whether
+        # they meet), so a much-quoted speaker's thousands of others are not read
+        candidates = self.store.speaker_candidates(lookup_keys(evidence), context=context)
+        corpus_id = link_speaker(evidence, candidates)
         # The resolver's name is always an alias; mentions count when they read as names.
         names = dict.fromkeys(
             [speaker.name, *(m.text for m in speaker.mentions if _is_name(m.text))]

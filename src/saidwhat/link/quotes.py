@@ -99,9 +99,10 @@ class QuoteKeys:
 
     def postings(self) -> list[tuple[int, int]]:
         """The ``(namespace, key)`` pairs under which a variant with these words is indexed."""
+        band, run = int(Namespace.QUOTE_BAND), int(Namespace.QUOTE_RUN)
         pairs = [(int(Namespace.QUOTE_EXACT), self.exact)]
-        pairs += [(int(Namespace.QUOTE_BAND), key) for key in dict.fromkeys(self.bands)]
-        pairs += [(int(Namespace.QUOTE_RUN), key) for key in dict.fromkeys(self.runs)]
+        pairs += [(band, key) for key in dict.fromkeys(self.bands)]
+        pairs += [(run, key) for key in dict.fromkeys(self.runs)]
         if self.head is not None:
             pairs.append((int(Namespace.QUOTE_HEAD), self.head))
         return pairs

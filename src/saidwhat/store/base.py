@@ -78,8 +78,11 @@ class Store(Protocol):
         """``(cluster id, normalised words)`` of each quote variant item."""
         ...
 
-    def speaker_candidates(self, keys: Iterable[str]) -> list[KnownSpeaker]:
-        """The corpus speakers indexed under any of ``keys``, with their linking evidence."""
+    def speaker_candidates(
+        self, keys: Iterable[str], *, context: Collection[str] | None = None
+    ) -> list[KnownSpeaker]:
+        """The corpus speakers indexed under any of ``keys``, with their linking evidence
+        (of their context names only those in ``context``, when given)."""
         ...
 
     # -- the one write -----------------------------------------------------------------

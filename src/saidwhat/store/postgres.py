@@ -198,8 +198,11 @@ class PostgresStore(PostgresReads, PostgresWrites):
             rows = self._by_ids("SELECT id, cluster_id, text FROM quote_variants WHERE id", items)
         return {row[0]: (row[1], row[2]) for row in rows}
 
-    def speaker_candidates(self, keys: Iterable[str]) -> list[KnownSpeaker]:
-        """The corpus speakers indexed under any of ``keys``, with their linking evidence."""
+    def speaker_candidates(
+        self, keys: Iterable[str], *, context: Collection[str] | None = None
+    ) -> list[KnownSpeaker]:
+        """The corpus speakers indexed under any of ``keys``, with their linking evidence
+        (of their context names only those in ``context``, when given)."""
         keys = list(keys)
         with self._linker_reads() as conn:
             if not keys:
@@ -211,9 +214,11 @@ class PostgresStore(PostgresReads, PostgresWrites):
                     (keys,),
                 )
             ]
-            return [self._known_speaker(conn, i) for i in sorted(ids)]
+            return [self._known_speaker(conn, i, context) for i in sorted(ids)]
 
-    def _known_speaker(self, conn: psycopg.Connection, speaker_id: int) -> KnownSpeaker:
+    def _known_speaker(
+        self, conn: psycopg.Connection, speaker_id: int, context: Collection[str] | None
+    ) -> KnownSpeaker:
         name, type_ = conn.execute(
             "SELECT name, type FROM speakers WHERE id = %s", (speaker_id,)
         ).fetchone()
@@ -227,7 +232,18 @@ class PostgresStore(PostgresReads, PostgresWrites):
             type=type_,
             aliases=column("SELECT alias FROM speaker_aliases WHERE speaker_id = %s"),
             roles=column("SELECT role FROM speaker_roles WHERE speaker_id = %s"),
-            context=column("SELECT key FROM speaker_context WHERE speaker_id = %s"),
+            context=(
+                column("SELECT key FROM speaker_context WHERE speaker_id = %s")
+                if context is None
+                else {
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT key FROM speaker_context"
+                        " WHERE speaker_id = %s AND key = ANY(%s::text[])",
+                        (speaker_id, list(context)),
+                    )
+                }
+            ),
         )
 
     # -- the one write path ----------------------------------------------------------

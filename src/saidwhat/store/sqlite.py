@@ -164,8 +164,11 @@ class SQLiteStore(Reads):
         rows = self._by_ids("SELECT id, cluster_id, text FROM quote_variants WHERE id", items)
         return {row[0]: (row[1], row[2]) for row in rows}
 
-    def speaker_candidates(self, keys: Iterable[str]) -> list[KnownSpeaker]:
-        """The corpus speakers indexed under any of ``keys``, with their linking evidence."""
+    def speaker_candidates(
+        self, keys: Iterable[str], *, context: Collection[str] | None = None
+    ) -> list[KnownSpeaker]:
+        """The corpus speakers indexed under any of ``keys``, with their linking evidence
+        (of their context names only those in ``context``, when given)."""
         keys = list(keys)
         if not keys:
             return []
@@ -176,9 +179,9 @@ class SQLiteStore(Reads):
                 f"SELECT DISTINCT speaker_id FROM speaker_keys WHERE key IN ({marks})", keys
             )
         ]
-        return [self._known_speaker(i) for i in sorted(ids)]
+        return [self._known_speaker(i, context) for i in sorted(ids)]
 
-    def _known_speaker(self, speaker_id: int) -> KnownSpeaker:
+    def _known_speaker(self, speaker_id: int, context: Collection[str] | None) -> KnownSpeaker:
         name, type_ = self.conn.execute(
             "SELECT name, type FROM speakers WHERE id = ?", (speaker_id,)
         ).fetchone()
@@ -190,10 +193,18 @@ class SQLiteStore(Reads):
                 "SELECT alias FROM speaker_aliases WHERE speaker_id = ?", speaker_id
             ),
             roles=self._column("SELECT role FROM speaker_roles WHERE speaker_id = ?", speaker_id),
-            context=self._column(
-                "SELECT key FROM speaker_context WHERE speaker_id = ?", speaker_id
-            ),
+            context=self._context(speaker_id, context),
         )
+
+    def _context(self, speaker_id: int, wanted: Collection[str] | None) -> set[str]:
+        sql = "SELECT key FROM speaker_context WHERE speaker_id = ?"
+        if wanted is None:
+            return self._column(sql, speaker_id)
+        found: set[str] = set()
+        for chunk in in_chunks(list(wanted)):
+            marks = ",".join("?" * len(chunk))
+            found |= self._column(f"{sql} AND key IN ({marks})", speaker_id, *chunk)
+        return found
 
     def _column(self, sql: str, *params: Any) -> set[str]:
         return {row[0] for row in self.conn.execute(sql, params)}
