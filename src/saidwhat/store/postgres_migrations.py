@@ -174,14 +174,16 @@ CREATE TABLE cluster_reports (
 
 # A statement's article date on its row (as in SQLite's migration 6), so that a quote
 # cluster's first reports are the first entries of one index, and statements newest first
-# are an index; the distinct names of what statements are about, which a search by
-# ``about`` matches first.
+# are an index; the names of unlinked sources ("officials"), which a search by speaker
+# reads instead of every statement; the distinct names of what statements are about,
+# which a search by ``about`` matches first.
 _V2 = """
 ALTER TABLE attributions ADD COLUMN published TEXT COLLATE "C";
 UPDATE attributions a SET published = r.published FROM articles r WHERE r.id = a.article_id;
 CREATE INDEX attributions_cluster_published
     ON attributions(cluster_id, published NULLS LAST, id);
 CREATE INDEX attributions_published ON attributions(published DESC NULLS LAST, id);
+CREATE INDEX attributions_unlinked ON attributions(speaker_name, id) WHERE speaker_id IS NULL;
 
 CREATE TABLE about_names (
     name TEXT COLLATE "C" NOT NULL,
