@@ -236,14 +236,9 @@ CREATE INDEX attributions_cluster_published
 CREATE INDEX attributions_unlinked ON attributions(speaker_name) WHERE speaker_id IS NULL;
 CREATE INDEX attributions_published ON attributions(published DESC, id);
 
-CREATE TABLE about_names (
-    name TEXT NOT NULL,
-    key TEXT NOT NULL,
-    PRIMARY KEY (name, key)
-) WITHOUT ROWID;
-INSERT INTO about_names SELECT DISTINCT name, key FROM about;
-DROP INDEX about_key;
-CREATE INDEX about_key ON about(key, name, attribution_id);
+CREATE TABLE about_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO about_names SELECT DISTINCT name FROM about;
+CREATE INDEX about_name ON about(name, attribution_id);
 
 ALTER TABLE articles ADD COLUMN statements INTEGER NOT NULL DEFAULT 0;
 UPDATE articles SET statements = (

@@ -185,14 +185,9 @@ CREATE INDEX attributions_cluster_published
 CREATE INDEX attributions_published ON attributions(published DESC NULLS LAST, id);
 CREATE INDEX attributions_unlinked ON attributions(speaker_name, id) WHERE speaker_id IS NULL;
 
-CREATE TABLE about_names (
-    name TEXT COLLATE "C" NOT NULL,
-    key TEXT COLLATE "C" NOT NULL,
-    PRIMARY KEY (name, key)
-);
-INSERT INTO about_names SELECT DISTINCT name, key FROM about;
-DROP INDEX about_key;
-CREATE INDEX about_key ON about(key, name, attribution_id);
+CREATE TABLE about_names (name TEXT COLLATE "C" PRIMARY KEY);
+INSERT INTO about_names SELECT DISTINCT name FROM about;
+CREATE INDEX about_name ON about(name, attribution_id);
 
 ALTER TABLE articles ADD COLUMN statements INTEGER NOT NULL DEFAULT 0;
 UPDATE articles r SET statements = n.n FROM (

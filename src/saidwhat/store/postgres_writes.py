@@ -147,9 +147,8 @@ class PostgresWrites:
                         about,
                     )
                     cursor.executemany(
-                        "INSERT INTO about_names (name, key) VALUES (%s, %s)"
-                        " ON CONFLICT DO NOTHING",
-                        [(name, key) for _, name, _, key in about],
+                        "INSERT INTO about_names (name) VALUES (%s) ON CONFLICT DO NOTHING",
+                        [(name,) for _, name, _, _ in about],
                     )
         return created
 

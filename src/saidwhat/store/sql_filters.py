@@ -65,10 +65,10 @@ def filter_sql(where: QuoteFilter, dialect: Dialect) -> tuple[str, list[Any]]:
     if where.about:
         # the names that match (a few thousand distinct ones), then their statements
         clauses.append(
-            f"a.id IN (SELECT attribution_id FROM about WHERE key IN"
-            f" (SELECT key FROM about_names WHERE name {like}) AND name {like})"
+            f"a.id IN (SELECT attribution_id FROM about WHERE name IN"
+            f" (SELECT name FROM about_names WHERE name {like}))"
         )
-        params += [contains(where.about)] * 2
+        params.append(contains(where.about))
     if where.q and (query := dialect.fts_query(where.q)):
         clauses.append(dialect.fts_match)
         params.append(query)

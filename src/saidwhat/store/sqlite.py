@@ -425,8 +425,8 @@ class SQLiteStore(Reads):
                 "INSERT INTO about (attribution_id, name, type, key) VALUES (?, ?, ?, ?)", about
             )
             conn.executemany(
-                "INSERT OR IGNORE INTO about_names (name, key) VALUES (?, ?)",
-                [(name, key) for _, name, _, key in about],
+                "INSERT OR IGNORE INTO about_names (name) VALUES (?)",
+                [(name,) for _, name, _, _ in about],
             )
         return created
 
