@@ -189,11 +189,6 @@ CREATE TABLE about_names (name TEXT COLLATE "C" PRIMARY KEY);
 INSERT INTO about_names SELECT DISTINCT name FROM about;
 CREATE INDEX about_name ON about(name, attribution_id);
 
-ALTER TABLE articles ADD COLUMN statements INTEGER NOT NULL DEFAULT 0;
-UPDATE articles r SET statements = n.n FROM (
-    SELECT article_id, count(*) AS n FROM attributions GROUP BY article_id) n
-    WHERE n.article_id = r.id;
-CREATE INDEX articles_published_outlet ON articles(published, outlet, statements);
 """
 
 #: The migrations, in order; the store's version is the number applied.

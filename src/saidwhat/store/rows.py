@@ -54,7 +54,6 @@ def article_values(linked: LinkedArticle) -> dict[str, Any]:
         "text": d.text,
         "signature": linked.signature,
         "story_id": linked.story_id,
-        "statements": len(d.attributions),
     }
 
 

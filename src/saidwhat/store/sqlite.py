@@ -264,7 +264,8 @@ class SQLiteStore(Reads):
 
     def _insert_article(self, linked: LinkedArticle) -> None:
         d = linked.document
-        values = article_values(linked)
+        # the article's count of statements: SQLite counts an outlet's or a period's from it
+        values = article_values(linked) | {"statements": len(d.attributions)}
         cursor = self.conn.execute(insert_sql("articles", values, "?"), tuple(values.values()))
         self.conn.execute(
             "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
