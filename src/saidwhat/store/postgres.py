@@ -199,36 +199,26 @@ class PostgresStore(PostgresReads, PostgresWrites):
         return {row[0]: (row[1], row[2]) for row in rows}
 
     def speaker_candidates(self, keys: Iterable[str]) -> list[KnownSpeaker]:
-        """The corpus speakers indexed under any of ``keys``, with their linking evidence."""
+        """The corpus speakers indexed under any of ``keys``, with their linking evidence
+        (one query)."""
         keys = list(keys)
         with self._linker_reads() as conn:
             if not keys:
                 return []
-            ids = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT DISTINCT speaker_id FROM speaker_keys WHERE key = ANY(%s::text[])",
-                    (keys,),
-                )
-            ]
-            return [self._known_speaker(conn, i) for i in sorted(ids)]
-
-    def _known_speaker(self, conn: psycopg.Connection, speaker_id: int) -> KnownSpeaker:
-        name, type_ = conn.execute(
-            "SELECT name, type FROM speakers WHERE id = %s", (speaker_id,)
-        ).fetchone()
-
-        def column(sql: str) -> set[str]:
-            return {row[0] for row in conn.execute(sql, (speaker_id,))}
-
-        return KnownSpeaker(
-            id=speaker_id,
-            name=name,
-            type=type_,
-            aliases=column("SELECT alias FROM speaker_aliases WHERE speaker_id = %s"),
-            roles=column("SELECT role FROM speaker_roles WHERE speaker_id = %s"),
-            context=column("SELECT key FROM speaker_context WHERE speaker_id = %s"),
-        )
+            rows = conn.execute(
+                """SELECT s.id, s.name, s.type,
+                       array(SELECT alias FROM speaker_aliases WHERE speaker_id = s.id),
+                       array(SELECT role FROM speaker_roles WHERE speaker_id = s.id),
+                       array(SELECT key FROM speaker_context WHERE speaker_id = s.id)
+                   FROM speakers s
+                   WHERE s.id IN (SELECT speaker_id FROM speaker_keys WHERE key = ANY(%s::text[]))
+                   ORDER BY s.id""",
+                (keys,),
+            ).fetchall()
+        return [
+            KnownSpeaker(id=i, name=name, type=type_, aliases=set(a), roles=set(r), context=set(c))
+            for i, name, type_, a, r, c in rows
+        ]
 
     # -- the one write path ----------------------------------------------------------
 
@@ -271,22 +261,24 @@ class PostgresStore(PostgresReads, PostgresWrites):
         with self._connection() as conn:
             self._local.writing = True
             try:
-                # in a batch, a nested transaction: a savepoint
-                with conn.transaction():
+                # A pipeline: the statements are sent without waiting for each other's
+                # answers (a fetch waits); in a batch, the transaction is a savepoint.
+                with conn.pipeline(), conn.transaction():
                     if not in_batch:
                         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                    if self.has_article(url=linked.document.url, text_key=linked.text_key):
+                    stored, newest = conn.execute(
+                        """SELECT EXISTS (SELECT 1 FROM articles WHERE text_key = %s OR url = %s),
+                                  (SELECT coalesce(max(rowid), 0) FROM articles)""",
+                        (linked.text_key, linked.document.url),
+                    ).fetchone()
+                    if stored:
                         raise DuplicateArticle(f"{linked.document.id}: already stored")
-                    stale = linked_at is None or _newest_article(conn) != linked_at
+                    stale = linked_at is None or newest != linked_at
                     if stale and not (in_batch and linked_at is None):
                         self._relink(linked)
                     if self._insert_article(conn, linked) is None:
                         raise DuplicateArticle(f"{linked.document.id}: already stored")
-                    speakers = {
-                        ls.speaker.id: self._upsert_speaker(conn, ls, linked)
-                        for ls in linked.speakers
-                    }
-                    clusters = self._insert_attributions(conn, linked, speakers)
+                    clusters = self._write_rest(conn, linked)
                     self._count(conn, linked.id, linked.document.published)
             finally:
                 self._local.writing = False
