@@ -172,8 +172,45 @@ CREATE TABLE cluster_reports (
 );
 """
 
+_V2 = """
+-- Each statement carries its article's date and outlet (articles are never updated), so
+-- that pages in date order and outlet/date filters are read from one index of
+-- statements instead of joining every matching article first.
+ALTER TABLE attributions ADD COLUMN published TEXT COLLATE "C", ADD COLUMN outlet TEXT COLLATE "C";
+UPDATE attributions a SET published = r.published, outlet = r.outlet
+FROM articles r WHERE r.id = a.article_id;
+CREATE INDEX attributions_published ON attributions(published DESC NULLS LAST, id);
+CREATE INDEX attributions_speaker_published
+    ON attributions(speaker_id, published DESC NULLS LAST, id);
+CREATE INDEX attributions_cluster_published
+    ON attributions(cluster_id, published DESC NULLS LAST, id);
+CREATE INDEX attributions_outlet_published ON attributions(outlet, published);
+CREATE INDEX about_name ON about(name);
+
+-- Running totals of what ``stats()`` counts (kept by each article's write): ``what`` is
+-- the count, ``key`` the language, kind or outlet counted ('' for the plain totals).
+CREATE TABLE store_counts (
+    what TEXT COLLATE "C" NOT NULL,
+    key TEXT COLLATE "C" NOT NULL DEFAULT '',
+    n BIGINT NOT NULL,
+    PRIMARY KEY (what, key)
+);
+INSERT INTO store_counts (what, key, n)
+SELECT 'articles', '', count(*) FROM articles
+UNION ALL SELECT 'attributed_articles', '', count(*) FROM articles WHERE attributed <> 0
+UNION ALL SELECT 'stories', '', count(DISTINCT story_id) FROM articles
+UNION ALL SELECT 'republished_stories', '', count(*)
+    FROM (SELECT story_id FROM articles GROUP BY story_id HAVING count(*) > 1) AS s
+UNION ALL SELECT 'statements', '', count(*) FROM attributions
+UNION ALL SELECT 'speakers', '', count(*) FROM speakers
+UNION ALL SELECT 'quote_clusters', '', count(*) FROM quote_clusters WHERE articles > 1
+UNION ALL SELECT 'language', coalesce(language, '?'), count(*) FROM articles GROUP BY 2
+UNION ALL SELECT 'kind', kind, count(*) FROM attributions GROUP BY 2
+UNION ALL SELECT 'outlet', outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY 2;
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 

@@ -307,35 +307,33 @@ class PostgresReads:
             return [self.cluster(row[0], occurrences=occurrences) for row in ids]
 
     def stats(self) -> dict[str, Any]:
-        """Counts of what the store holds."""
-        one = self._scalar
+        """Counts of what the store holds: the running totals of ``store_counts`` (kept
+        exact by every write, migration 2), and the first and last dates from the index."""
         with self._connection():
-            return {
-                "articles": one("SELECT count(*) FROM articles"),
-                "attributed_articles": one("SELECT count(*) FROM articles WHERE attributed <> 0"),
-                "languages": dict(
-                    self._rows(
-                        "SELECT coalesce(language, '?'), count(*) FROM articles"
-                        " GROUP BY 1 ORDER BY 2 DESC"
-                    )
-                ),
-                "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
-                "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
-                "republished_stories": one(
-                    "SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id"
-                    " HAVING count(*) > 1) AS republished"
-                ),
-                "statements": one("SELECT count(*) FROM attributions"),
-                "kinds": dict(
-                    self._rows(
-                        "SELECT kind, count(*) FROM attributions GROUP BY kind ORDER BY 2 DESC"
-                    )
-                ),
-                "speakers": one("SELECT count(*) FROM speakers"),
-                "quote_clusters": one("SELECT count(*) FROM quote_clusters WHERE articles > 1"),
-                "first_published": one("SELECT min(published) FROM articles"),
-                "last_published": one("SELECT max(published) FROM articles"),
-            }
+            counts: dict[str, dict[str, int]] = {}
+            for what, key, n in self._rows(
+                "SELECT what, key, n FROM store_counts WHERE n > 0 ORDER BY n DESC, key"
+            ):
+                counts.setdefault(what, {})[key] = n
+            first, last = self._one("SELECT min(published), max(published) FROM articles")
+
+        def total(what: str) -> int:
+            return counts.get(what, {}).get("", 0)
+
+        return {
+            "articles": total("articles"),
+            "attributed_articles": total("attributed_articles"),
+            "languages": counts.get("language", {}),
+            "outlets": len(counts.get("outlet", {})),
+            "stories": total("stories"),
+            "republished_stories": total("republished_stories"),
+            "statements": total("statements"),
+            "kinds": counts.get("kind", {}),
+            "speakers": total("speakers"),
+            "quote_clusters": total("quote_clusters"),
+            "first_published": first,
+            "last_published": last,
+        }
 
 
 def _speaker_where(query: str | None) -> tuple[str, list[Any]]:

@@ -43,6 +43,12 @@ _ATTRIBUTION_TYPES = {
 }
 
 
+#: Adds ``(what, key, n)`` rows (arrays) to the running totals of ``stats()``.
+_ADD_COUNTS = """INSERT INTO store_counts AS c (what, key, n)
+    SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[])
+    ON CONFLICT (what, key) DO UPDATE SET n = c.n + excluded.n"""
+
+
 def _spaces(name: str) -> int:
     return name.count(" ")
 
@@ -143,6 +149,7 @@ class PostgresWrites:
                    SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[])""",
                 (list(ids), list(names), list(types)),
             )
+            conn.execute(_ADD_COUNTS, (["speakers"], [""], [len(new)]))
         # The corpus name is the fullest name seen: of one article's names for a known
         # speaker, the first with the most words replaces a name with fewer.
         renames: dict[int, str] = {}
@@ -286,10 +293,16 @@ class PostgresWrites:
         if rows:
             names = list(_ATTRIBUTION_TYPES)
             unnest = ", ".join(f"%s::{t}[]" for t in _ATTRIBUTION_TYPES.values())
+            # with their article's date and outlet (migration 2)
             conn.execute(
-                f"""INSERT INTO attributions (id, {", ".join(names)})
-                    SELECT * FROM unnest(%s::bigint[], {unnest})""",
-                (attribution_ids, *([row[name] for row in rows] for name in names)),
+                f"""INSERT INTO attributions (id, {", ".join(names)}, published, outlet)
+                    SELECT u.*, %s, %s FROM unnest(%s::bigint[], {unnest}) AS u""",
+                (
+                    linked.document.published,
+                    linked.document.outlet,
+                    attribution_ids,
+                    *([row[name] for row in rows] for name in names),
+                ),
             )
         if about:
             conn.execute(
@@ -314,10 +327,39 @@ class PostgresWrites:
             params,
         )
         conn.execute(
-            """UPDATE quote_clusters SET articles = articles + 1,
-                   first_published = LEAST(first_published, %(p)s::text)
-               WHERE id IN (SELECT cluster_id FROM attributions
-                            WHERE article_id = %(a)s AND cluster_id IS NOT NULL)""",
+            """WITH counted AS (
+                   UPDATE quote_clusters SET articles = articles + 1,
+                       first_published = LEAST(first_published, %(p)s::text)
+                   WHERE id IN (SELECT cluster_id FROM attributions
+                                WHERE article_id = %(a)s AND cluster_id IS NOT NULL)
+                   RETURNING articles
+               )
+               INSERT INTO store_counts AS c (what, key, n)
+               SELECT 'quote_clusters', '', count(*) FROM counted WHERE articles = 2
+               ON CONFLICT (what, key) DO UPDATE SET n = c.n + excluded.n""",
+            params,
+        )
+        # stats(): the article, its story (new, or republished once it has two), its
+        # statements by kind
+        conn.execute(
+            """WITH r AS (
+                   SELECT story_id, coalesce(language, '?') AS language, outlet, attributed
+                   FROM articles WHERE id = %(a)s
+               ), story AS (
+                   SELECT count(*) AS n FROM articles WHERE story_id = (SELECT story_id FROM r)
+               )
+               INSERT INTO store_counts AS c (what, key, n)
+               SELECT 'articles', '', 1
+               UNION ALL SELECT 'attributed_articles', '', 1 FROM r WHERE attributed <> 0
+               UNION ALL SELECT 'language', language, 1 FROM r
+               UNION ALL SELECT 'outlet', outlet, 1 FROM r WHERE outlet IS NOT NULL
+               UNION ALL SELECT 'stories', '', 1 FROM story WHERE n = 1
+               UNION ALL SELECT 'republished_stories', '', 1 FROM story WHERE n = 2
+               UNION ALL SELECT 'statements', '', count(*) FROM attributions
+                   WHERE article_id = %(a)s
+               UNION ALL SELECT 'kind', kind, count(*) FROM attributions
+                   WHERE article_id = %(a)s GROUP BY kind
+               ON CONFLICT (what, key) DO UPDATE SET n = c.n + excluded.n""",
             params,
         )
         conn.execute(
