@@ -59,6 +59,7 @@ from saidwhat.store.postgres_migrations import (
     foreign,
     migrate,
     refuse_newer,
+    trigram_indexes,
     version,
 )
 from saidwhat.store.postgres_reads import PostgresReads
@@ -117,6 +118,7 @@ class PostgresStore(PostgresReads, PostgresWrites):
                 )
             if found < len(MIGRATIONS):
                 migrate(conn)
+            trigram_indexes(conn)
 
     def close(self) -> None:
         if self._pool is not None:

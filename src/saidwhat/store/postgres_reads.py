@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from saidwhat.errors import NotFoundError
@@ -27,7 +28,7 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.filters import QuoteFilter
-from saidwhat.store.postgres_filters import LIKE, contains, filter_sql
+from saidwhat.store.postgres_filters import LIKE, contains, statement_filter_sql
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
 from saidwhat.store.rows import spans_of as _spans
@@ -60,20 +61,91 @@ class PostgresReads:
     def quotes(
         self, where: QuoteFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> list[Statement]:
-        """Statements matching ``where``, newest first (undated last)."""
-        sql, params = filter_sql(where or QuoteFilter())
-        rows = self._rows(
-            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
-            " ORDER BY r.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s",
-            (*params, limit, offset),
-        )
-        return self._statements(rows)
+        """Statements matching ``where``, newest first (undated last).
+
+        The page's statement ids are chosen first, from the statements alone (each holds
+        its article's date and outlet: ``attributions_published`` and the speaker and
+        cluster indexes give them in page order), and only those rows are then joined to
+        their articles and speakers. A speaker name that matches several speakers is one
+        ordered read per speaker (and one for unlinked names), merged."""
+        with self._connection():
+            arms = self._arms(where or QuoteFilter())
+            if arms is None:
+                return []
+            if len(arms) == 1:
+                page, params = _ordered(arms[0][0]), [*arms[0][1], limit, offset]
+            else:
+                page = " UNION ALL ".join(f"({_ordered(sql)})" for sql, _ in arms)
+                page = f"SELECT * FROM ({page}) AS arms {_ORDER} LIMIT %s OFFSET %s"
+                params = [p for _, arm in arms for p in (*arm, limit + offset, 0)]
+                params += [limit, offset]
+            rows = self._rows(
+                f"""WITH page AS MATERIALIZED ({page})
+                    SELECT {_STATEMENT_COLUMNS} FROM page
+                    JOIN attributions a ON a.id = page.id
+                    JOIN articles r ON r.id = a.article_id
+                    LEFT JOIN speakers s ON s.id = a.speaker_id
+                    ORDER BY page.published DESC NULLS LAST, page.id""",
+                params,
+            )
+            return self._statements(rows)
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
-        where = where or QuoteFilter()
-        sql, params = filter_sql(where)
-        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
-        return self._scalar(f"SELECT count(*) {tables} WHERE {sql}", params)
+        with self._connection():
+            arms = self._arms(where or QuoteFilter())
+            if not arms:
+                return 0
+            counts = " UNION ALL ".join(
+                f"SELECT count(*) AS n FROM attributions a WHERE {sql}" for sql, _ in arms
+            )
+            return int(
+                self._scalar(
+                    f"SELECT sum(n)::bigint FROM ({counts}) AS arms",
+                    [p for _, arm in arms for p in arm],
+                )
+            )
+
+    def _arms(self, where: QuoteFilter) -> list[tuple[str, list[Any]]] | None:
+        """``where`` as disjoint conditions over ``a`` attributions alone, which together
+        pick its statements, with their parameters (None: it picks none). A speaker
+        name, an ``about`` name and an outlet are first matched against the speakers,
+        ``about`` names and outlets (a few rows, trigram indexes), so that the statements
+        are then found by equality, through their indexes."""
+        arms: list[tuple[str, list[Any]]] = [("TRUE", [])]
+        also: list[tuple[str, list[Any]]] = []
+        rest = where
+        if where.speaker_id is None and isinstance(where.speaker, str) and where.speaker:
+            pattern = contains(where.speaker)
+            ids = [row[0] for row in self._rows(_SPEAKER_IDS, (pattern, pattern))]
+            if len(ids) <= MAX_ARMS:
+                arms = [("a.speaker_id = %s", [i]) for i in ids]
+            else:
+                arms = [("a.speaker_id = ANY(%s)", [ids])]
+            arms.append((f"a.speaker_id IS NULL AND a.speaker_name {LIKE}", [pattern]))
+            rest = replace(rest, speaker=None)
+        if where.about:
+            names = [row[0] for row in self._rows(_ABOUT_NAMES, (contains(where.about),))]
+            if not names:
+                return None
+            also.append(
+                ("a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))", [names])
+            )
+            rest = replace(rest, about=None)
+        if where.outlet:
+            outlets = [row[0] for row in self._rows(_OUTLETS, (contains(where.outlet),))]
+            if not outlets:
+                return None
+            also.append(("a.outlet = ANY(%s)", [outlets]))
+            rest = replace(rest, outlet=None)
+        sql, params = statement_filter_sql(rest)
+        also.append((sql, params))
+        return [
+            (
+                " AND ".join([arm, *(c for c, _ in also)]),
+                [*arm_params, *(p for _, ps in also for p in ps)],
+            )
+            for arm, arm_params in arms
+        ]
 
     def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
         """Every statement in storage order, read in batches (for exports)."""
@@ -255,8 +327,8 @@ class PostgresReads:
                 """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
                           a.speaker_id, COALESCE(s.name, a.speaker_name),
                           COALESCE(s.type, a.speaker_type)
-                   FROM (SELECT a.id FROM attributions a JOIN articles r ON r.id = a.article_id
-                         WHERE a.cluster_id = %s ORDER BY r.published NULLS LAST, r.rowid, a.id
+                   FROM (SELECT a.id FROM attributions a
+                         WHERE a.cluster_id = %s ORDER BY a.published NULLS LAST, a.id
                          LIMIT %s) AS firsts
                    JOIN attributions a ON a.id = firsts.id
                    JOIN articles r ON r.id = a.article_id
@@ -334,6 +406,27 @@ class PostgresReads:
             "first_published": first,
             "last_published": last,
         }
+
+
+#: A speaker name matching more speakers than this is read in one unordered scan.
+MAX_ARMS = 16
+_ORDER = "ORDER BY published DESC NULLS LAST, id"
+#: The corpus speakers whose name or an alias contains a pattern (trigram indexes).
+_SPEAKER_IDS = f"""SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
+    UNION SELECT id FROM speakers WHERE name {LIKE} ORDER BY 1"""
+#: The ``about`` names containing a pattern.
+_ABOUT_NAMES = f"SELECT name FROM about_names WHERE name {LIKE}"
+#: The outlets containing a pattern (every outlet stored has its running total).
+_OUTLETS = f"SELECT key FROM store_counts WHERE what = 'outlet' AND n > 0 AND key {LIKE}"
+
+
+def _ordered(where: str) -> str:
+    """The ids (and dates) of the statements matching ``where``, in page order, limited
+    (the limit and offset are the last parameters)."""
+    return (
+        f"SELECT a.id, a.published FROM attributions a WHERE {where}"
+        f" ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s"
+    )
 
 
 def _speaker_where(query: str | None) -> tuple[str, list[Any]]:

@@ -310,6 +310,11 @@ class PostgresWrites:
                    SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[])""",
                 _columns(about, 4),
             )
+            conn.execute(
+                """INSERT INTO about_names (name) SELECT DISTINCT name FROM unnest(%s::text[])
+                   AS n(name) ON CONFLICT DO NOTHING""",
+                (sorted({name for _, name, _, _ in about}),),
+            )
         return created
 
     def _count(self, conn: psycopg.Connection, article_id: str, published: str | None) -> None:
