@@ -314,56 +314,10 @@ class PostgresReads:
     def cluster(self, cluster_id: int, *, occurrences: int | None = None) -> QuoteCluster:
         """A quote cluster: its occurrences, first appearance first (the first
         ``occurrences`` of them, or all), totals, and every wording with its word diff."""
-        with self._connection():
-            totals = self._one(
-                """SELECT sum(reports), count(DISTINCT nullif(outlet, '')) FROM cluster_reports
-                   WHERE cluster_id = %s""",
-                (cluster_id,),
-            )
-            if not totals[0]:
-                raise NotFoundError(f"no quote cluster {cluster_id}")
-            rows = self._rows(
-                # LIMIT NULL is no limit.
-                """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
-                          a.speaker_id, COALESCE(s.name, a.speaker_name),
-                          COALESCE(s.type, a.speaker_type)
-                   FROM (SELECT a.id FROM attributions a
-                         WHERE a.cluster_id = %s ORDER BY a.published NULLS LAST, a.id
-                         LIMIT %s) AS firsts
-                   JOIN attributions a ON a.id = firsts.id
-                   JOIN articles r ON r.id = a.article_id
-                   LEFT JOIN speakers s ON s.id = a.speaker_id
-                   ORDER BY r.published NULLS LAST, r.rowid, a.id""",
-                (cluster_id, occurrences),
-            )
-            wordings = self._rows(
-                # Outlets in order of first report (``_variants`` drops the empty name).
-                """SELECT quote, sum(reports)::bigint, string_agg(outlet, chr(31)
-                       ORDER BY first_published NULLS LAST, first_statement)
-                   FROM cluster_reports WHERE cluster_id = %s GROUP BY quote
-                   ORDER BY min(first_published) NULLS LAST, min(first_statement)""",
-                (cluster_id,),
-            )
-        found = [
-            QuoteOccurrence(
-                statement_id=r[0],
-                article_id=r[1],
-                text=r[2],
-                outlet=r[3],
-                url=r[4],
-                published=r[5],
-                speaker=_speaker_ref(r[6], r[7], r[8]),
-            )
-            for r in rows
-        ]
-        return QuoteCluster(
-            id=cluster_id,
-            text=found[0].text,
-            occurrences=found,
-            variants=_variants(found[0].text, wordings),
-            size=int(totals[0]),
-            outlets=totals[1],
-        )
+        found = self._clusters([cluster_id], occurrences)
+        if not found:
+            raise NotFoundError(f"no quote cluster {cluster_id}")
+        return found[0]
 
     def clusters(
         self, *, limit: int = 20, min_size: int = 2, occurrences: int = 10
@@ -376,7 +330,83 @@ class PostgresReads:
                    ORDER BY articles DESC, first_published LIMIT %s""",
                 (min_size, limit),
             )
-            return [self.cluster(row[0], occurrences=occurrences) for row in ids]
+            return self._clusters([row[0] for row in ids], occurrences)
+
+    def _clusters(self, ids: list[int], occurrences: int | None) -> list[QuoteCluster]:
+        """The clusters ``ids`` that have reports, in that order, read together: their
+        totals and wordings (``cluster_reports``), and the first ``occurrences``
+        occurrences of each (``attributions_cluster_first``), in three queries."""
+        if not ids:
+            return []
+        with self._connection():
+            totals = {
+                row[0]: row[1:]
+                for row in self._rows(
+                    """SELECT cluster_id, sum(reports), count(DISTINCT nullif(outlet, ''))
+                       FROM cluster_reports WHERE cluster_id = ANY(%s) GROUP BY cluster_id
+                       HAVING sum(reports) > 0""",
+                    (ids,),
+                )
+            }
+            if not totals:
+                return []
+            rows = self._rows(
+                # LIMIT NULL is no limit.
+                """SELECT c.id, a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
+                          a.speaker_id, COALESCE(s.name, a.speaker_name),
+                          COALESCE(s.type, a.speaker_type)
+                   FROM unnest(%s::bigint[]) AS c(id)
+                   CROSS JOIN LATERAL (
+                       SELECT a.id FROM attributions a WHERE a.cluster_id = c.id
+                       ORDER BY a.published NULLS LAST, a.id LIMIT %s
+                   ) AS firsts
+                   JOIN attributions a ON a.id = firsts.id
+                   JOIN articles r ON r.id = a.article_id
+                   LEFT JOIN speakers s ON s.id = a.speaker_id
+                   ORDER BY c.id, r.published NULLS LAST, r.rowid, a.id""",
+                (list(totals), occurrences),
+            )
+            wordings = self._rows(
+                # Outlets in order of first report (``_variants`` drops the empty name).
+                """SELECT cluster_id, quote, sum(reports)::bigint, string_agg(outlet, chr(31)
+                       ORDER BY first_published NULLS LAST, first_statement)
+                   FROM cluster_reports WHERE cluster_id = ANY(%s) GROUP BY cluster_id, quote
+                   ORDER BY cluster_id, min(first_published) NULLS LAST, min(first_statement)""",
+                (list(totals),),
+            )
+        found: dict[int, list[QuoteOccurrence]] = {}
+        for r in rows:
+            found.setdefault(r[0], []).append(
+                QuoteOccurrence(
+                    statement_id=r[1],
+                    article_id=r[2],
+                    text=r[3],
+                    outlet=r[4],
+                    url=r[5],
+                    published=r[6],
+                    speaker=_speaker_ref(r[7], r[8], r[9]),
+                )
+            )
+        worded: dict[int, list[tuple[str, int, str | None]]] = {}
+        for cluster_id, *wording in wordings:
+            worded.setdefault(cluster_id, []).append(tuple(wording))
+        clusters = []
+        for cluster_id in ids:
+            if cluster_id not in totals:
+                continue
+            first = found[cluster_id]
+            size, outlets = totals[cluster_id]
+            clusters.append(
+                QuoteCluster(
+                    id=cluster_id,
+                    text=first[0].text,
+                    occurrences=first,
+                    variants=_variants(first[0].text, worded[cluster_id]),
+                    size=int(size),
+                    outlets=outlets,
+                )
+            )
+        return clusters
 
     def stats(self) -> dict[str, Any]:
         """Counts of what the store holds: the running totals of ``store_counts`` (kept
