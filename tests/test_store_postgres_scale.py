@@ -167,6 +167,8 @@ FILTERS = [
     QuoteFilter(q="harbour workers"),
     QuoteFilter(q="walls", outlet="Courier"),
     QuoteFilter(until="2026-03-15", kind="indirect"),
+    QuoteFilter(kind="direct"),
+    QuoteFilter(kind="mixed"),
 ]
 
 

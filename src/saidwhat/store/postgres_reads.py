@@ -91,8 +91,17 @@ class PostgresReads:
             return self._statements(rows)
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
+        """How many statements ``quotes(where)`` pages through (every statement, or those
+        of one kind: the running totals of ``stats()``)."""
+        where = where or QuoteFilter()
+        if where == QuoteFilter() or where == QuoteFilter(kind=where.kind):
+            what, key = ("kind", where.kind) if where.kind else ("statements", "")
+            found = self._scalar(
+                "SELECT n FROM store_counts WHERE what = %s AND key = %s", (what, key)
+            )
+            return int(found or 0)
         with self._connection():
-            arms = self._arms(where or QuoteFilter())
+            arms = self._arms(where)
             if not arms:
                 return 0
             counts = " UNION ALL ".join(
