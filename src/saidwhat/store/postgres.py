@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -242,8 +243,10 @@ class PostgresStore(PostgresReads, PostgresWrites):
         with self._connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             self._local.batch = True
+            self._local.batch_counts = Counter()
             try:
                 yield
+                self._add_counts(conn, self._local.batch_counts)
             finally:
                 self._local.batch = False
 
@@ -282,6 +285,11 @@ class PostgresStore(PostgresReads, PostgresWrites):
                         raise DuplicateArticle(f"{linked.document.id}: already stored")
                     clusters = self._write_rest(conn, linked)
                     self._count(conn, linked.id, linked.document.published)
+                    counts = self._counts(linked)
+                    if not in_batch:
+                        self._add_counts(conn, counts)
+                if in_batch:  # its savepoint is released: the batch adds them at its end
+                    self._local.batch_counts.update(counts)
             finally:
                 self._local.writing = False
         return clusters

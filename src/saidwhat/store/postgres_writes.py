@@ -14,6 +14,7 @@ sequences hand out consecutive ids as one-row inserts did.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,9 @@ def _spaces(name: str) -> int:
 
 class PostgresWrites:
     """The inserts and updates of one article, on the connection of its transaction."""
+
+    #: Per thread: the answers ``_count`` asked for (the store's, see ``PostgresStore``).
+    _local: threading.local
 
     def _insert_article(self, conn: psycopg.Connection, linked: LinkedArticle) -> int | None:
         """Insert the article row (its story postings are queued with the rest); its rowid,
@@ -149,7 +153,6 @@ class PostgresWrites:
                    SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[])""",
                 (list(ids), list(names), list(types)),
             )
-            conn.execute(_ADD_COUNTS, (["speakers"], [""], [len(new)]))
         # The corpus name is the fullest name seen: of one article's names for a known
         # speaker, the first with the most words replaces a name with fewer.
         renames: dict[int, str] = {}
@@ -331,41 +334,25 @@ class PostgresWrites:
                WHERE id = n.speaker_id""",
             params,
         )
-        conn.execute(
-            """WITH counted AS (
-                   UPDATE quote_clusters SET articles = articles + 1,
-                       first_published = LEAST(first_published, %(p)s::text)
-                   WHERE id IN (SELECT cluster_id FROM attributions
-                                WHERE article_id = %(a)s AND cluster_id IS NOT NULL)
-                   RETURNING articles
-               )
-               INSERT INTO store_counts AS c (what, key, n)
-               SELECT 'quote_clusters', '', count(*) FROM counted WHERE articles = 2
-               ON CONFLICT (what, key) DO UPDATE SET n = c.n + excluded.n""",
-            params,
-        )
-        # stats(): the article, its story (new, or republished once it has two), its
-        # statements by kind
-        conn.execute(
-            """WITH r AS (
-                   SELECT story_id, coalesce(language, '?') AS language, outlet, attributed
-                   FROM articles WHERE id = %(a)s
-               ), story AS (
-                   SELECT count(*) AS n FROM articles WHERE story_id = (SELECT story_id FROM r)
-               )
-               INSERT INTO store_counts AS c (what, key, n)
-               SELECT 'articles', '', 1
-               UNION ALL SELECT 'attributed_articles', '', 1 FROM r WHERE attributed <> 0
-               UNION ALL SELECT 'language', language, 1 FROM r
-               UNION ALL SELECT 'outlet', outlet, 1 FROM r WHERE outlet IS NOT NULL
-               UNION ALL SELECT 'stories', '', 1 FROM story WHERE n = 1
-               UNION ALL SELECT 'republished_stories', '', 1 FROM story WHERE n = 2
-               UNION ALL SELECT 'statements', '', count(*) FROM attributions
-                   WHERE article_id = %(a)s
-               UNION ALL SELECT 'kind', kind, count(*) FROM attributions
-                   WHERE article_id = %(a)s GROUP BY kind
-               ON CONFLICT (what, key) DO UPDATE SET n = c.n + excluded.n""",
-            params,
+        # How many of its clusters it made reported by two articles, how many articles
+        # its story has now: read by ``_counts`` (the answers come with the pipeline's).
+        self._local.count_cursors = (
+            conn.execute(
+                """WITH counted AS (
+                       UPDATE quote_clusters SET articles = articles + 1,
+                           first_published = LEAST(first_published, %(p)s::text)
+                       WHERE id IN (SELECT cluster_id FROM attributions
+                                    WHERE article_id = %(a)s AND cluster_id IS NOT NULL)
+                       RETURNING articles
+                   )
+                   SELECT count(*) FROM counted WHERE articles = 2""",
+                params,
+            ),
+            conn.execute(
+                """SELECT count(*) FROM articles
+                   WHERE story_id = (SELECT story_id FROM articles WHERE id = %(a)s)""",
+                params,
+            ),
         )
         conn.execute(
             """INSERT INTO cluster_reports AS c
@@ -381,6 +368,36 @@ class PostgresWrites:
                    first_statement = LEAST(c.first_statement, excluded.first_statement)""",
             params,
         )
+
+    def _counts(self, linked: LinkedArticle) -> Counter[tuple[str, str]]:
+        """What the article adds to the running totals of ``stats()`` (``store_counts``),
+        by ``(what, key)``: from the article, and from the answers ``_count`` asked for."""
+        d = linked.document
+        counts: Counter[tuple[str, str]] = Counter()
+        counts["articles", ""] += 1
+        counts["attributed_articles", ""] += int(bool(linked.attributed))
+        counts["language", d.language if d.language is not None else "?"] += 1
+        if d.outlet is not None:
+            counts["outlet", d.outlet] += 1
+        counts["statements", ""] += len(d.attributions)
+        counts.update(("kind", a.kind) for a in d.attributions)
+        counts["speakers", ""] += sum(1 for ls in linked.speakers if ls.corpus_id is None)
+        crossed, story = (cursor.fetchone()[0] for cursor in self._local.count_cursors)
+        counts["quote_clusters", ""] += crossed
+        counts["stories" if story == 1 else "republished_stories", ""] += story in (1, 2)
+        return +counts  # without the zeros
+
+    @staticmethod
+    def _add_counts(conn: psycopg.Connection, counts: Counter[tuple[str, str]]) -> None:
+        """Add ``counts`` to ``store_counts``, in one statement. A write batch adds its
+        articles' counts once, at its end: a row updated once per article in one
+        transaction would drag every earlier version of itself along."""
+        if counts:
+            rows = sorted(counts.items())
+            conn.execute(
+                _ADD_COUNTS,
+                ([w for (w, _), _ in rows], [k for (_, k), _ in rows], [n for _, n in rows]),
+            )
 
 
 def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
