@@ -252,3 +252,19 @@ def test_without_pg_trgm_the_store_warns_and_still_finds_names(
     with store:
         assert _names(store) == indexed
     assert _trigram_indexes(postgres_url) == []
+
+
+def test_the_cluster_listing_kept_between_calls_is_read_again_after_a_write(
+    postgres_url: str,
+) -> None:
+    from saidwhat.store import postgres_reads
+
+    documents = corpus(60)
+    with open_store(postgres_url) as store:
+        ingest(store, documents[:30])
+        first = store.clusters(min_size=1)
+        assert store.clusters(min_size=1) == first  # kept
+        ingest(store, documents[30:])
+        again = store.clusters(min_size=1)
+        postgres_reads._CLUSTERS.clear()
+        assert again == store.clusters(min_size=1) != first

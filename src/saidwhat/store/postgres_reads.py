@@ -69,13 +69,17 @@ class PostgresReads:
         their articles and speakers. A speaker name that matches several speakers is one
         ordered read per speaker (and one for unlinked names), merged."""
         with self._connection():
-            arms = self._arms(where or QuoteFilter())
+            arms, about = self._arms(where or QuoteFilter())
             if arms is None:
                 return []
+            # Walking the statements newest first and testing each is quick unless the
+            # ``about`` names are rare: then their statements are read and sorted (fewer
+            # than about sqrt(50 x statements) reads either way).
+            rare = bool(about) and self._few_about(about)
             if len(arms) == 1:
-                page, params = _ordered(arms[0][0]), [*arms[0][1], limit, offset]
+                page, params = _ordered(arms[0][0], rare), [*arms[0][1], limit, offset]
             else:
-                page = " UNION ALL ".join(f"({_ordered(sql)})" for sql, _ in arms)
+                page = " UNION ALL ".join(f"({_ordered(sql, rare)})" for sql, _ in arms)
                 page = f"SELECT * FROM ({page}) AS arms {_ORDER} LIMIT %s OFFSET %s"
                 params = [p for _, arm in arms for p in (*arm, limit + offset, 0)]
                 params += [limit, offset]
@@ -101,7 +105,7 @@ class PostgresReads:
             )
             return int(found or 0)
         with self._connection():
-            arms = self._arms(where)
+            arms, _ = self._arms(where)
             if not arms:
                 return 0
             counts = " UNION ALL ".join(
@@ -114,15 +118,28 @@ class PostgresReads:
                 )
             )
 
-    def _arms(self, where: QuoteFilter) -> list[tuple[str, list[Any]]] | None:
+    def _few_about(self, names: list[str]) -> bool:
+        """Whether the ``about`` names are those of few statements: fewer than
+        sqrt(50 x statements), counted up to that many."""
+        total = self._scalar("SELECT n FROM store_counts WHERE what = 'statements' AND key = ''")
+        bound = max(1000, int((50 * (total or 0)) ** 0.5))
+        found = self._scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM about WHERE name = ANY(%s) LIMIT %s) AS few",
+            (names, bound),
+        )
+        return found < bound
+
+    def _arms(self, where: QuoteFilter) -> tuple[list[tuple[str, list[Any]]] | None, list[str]]:
         """``where`` as disjoint conditions over ``a`` attributions alone, which together
         pick its statements, with their parameters (None: it picks none). A speaker
         name, an ``about`` name and an outlet are first matched against the speakers,
         ``about`` names and outlets (a few rows, trigram indexes), so that the statements
-        are then found by equality, through their indexes."""
+        are then found by equality, through their indexes. Also returns the ``about``
+        names matched."""
         arms: list[tuple[str, list[Any]]] = [("TRUE", [])]
         also: list[tuple[str, list[Any]]] = []
         rest = where
+        names: list[str] = []
         if where.speaker_id is None and isinstance(where.speaker, str) and where.speaker:
             pattern = contains(where.speaker)
             ids = [row[0] for row in self._rows(_SPEAKER_IDS, (pattern, pattern))]
@@ -135,7 +152,7 @@ class PostgresReads:
         if where.about:
             names = [row[0] for row in self._rows(_ABOUT_NAMES, (contains(where.about),))]
             if not names:
-                return None
+                return None, names
             also.append(
                 ("a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))", [names])
             )
@@ -143,7 +160,7 @@ class PostgresReads:
         if where.outlet:
             outlets = [row[0] for row in self._rows(_OUTLETS, (contains(where.outlet),))]
             if not outlets:
-                return None
+                return None, names
             also.append(("a.outlet = ANY(%s)", [outlets]))
             rest = replace(rest, outlet=None)
         sql, params = statement_filter_sql(rest)
@@ -154,7 +171,7 @@ class PostgresReads:
                 [*arm_params, *(p for _, ps in also for p in ps)],
             )
             for arm, arm_params in arms
-        ]
+        ], names
 
     def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
         """Every statement in storage order, read in batches (for exports)."""
@@ -334,12 +351,27 @@ class PostgresReads:
         """The most reported quotes (by number of articles), each with its first
         ``occurrences`` occurrences."""
         with self._connection():
+            # The listing changes only when an article is written (under the write lock,
+            # in rowid order): while the newest article is the same, the last answer is.
+            newest = self._scalar("SELECT max(rowid) FROM articles")
+            key = (self._cache_key(), limit, min_size, occurrences)
+            cached = _CLUSTERS.get(key)
+            if cached is not None and cached[0] == newest:
+                return list(cached[1])
             ids = self._rows(
                 """SELECT id FROM quote_clusters WHERE articles >= %s
                    ORDER BY articles DESC, first_published LIMIT %s""",
                 (min_size, limit),
             )
-            return self._clusters([row[0] for row in ids], occurrences)
+            found = self._clusters([row[0] for row in ids], occurrences)
+        if len(_CLUSTERS) >= 64:
+            _CLUSTERS.clear()
+        _CLUSTERS[key] = (newest, found)
+        return list(found)
+
+    def _cache_key(self) -> str:
+        """Which database the process-wide caches are about (the store's URL)."""
+        return getattr(self, "url", "")
 
     def _clusters(self, ids: list[int], occurrences: int | None) -> list[QuoteCluster]:
         """The clusters ``ids`` that have reports, in that order, read together: their
@@ -447,6 +479,9 @@ class PostgresReads:
         }
 
 
+#: The last ``clusters()`` listings, by (store, arguments): the newest article when each
+#: was read, and the clusters (shared by the threads of a server).
+_CLUSTERS: dict[tuple[str, int, int, int], tuple[int | None, list[QuoteCluster]]] = {}
 #: A speaker name matching more speakers than this is read in one unordered scan.
 MAX_ARMS = 16
 _ORDER = "ORDER BY published DESC NULLS LAST, id"
@@ -459,12 +494,15 @@ _ABOUT_NAMES = f"SELECT name FROM about_names WHERE name {LIKE}"
 _OUTLETS = f"SELECT key FROM store_counts WHERE what = 'outlet' AND n > 0 AND key {LIKE}"
 
 
-def _ordered(where: str) -> str:
+def _ordered(where: str, sort: bool = False) -> str:
     """The ids (and dates) of the statements matching ``where``, in page order, limited
-    (the limit and offset are the last parameters)."""
+    (the limit and offset are the last parameters). ``sort``: the matches are found
+    first and then sorted (``|| ''`` keeps ``attributions_published`` out of the order
+    by, as SQLite's unary ``+``; it keeps NULL and the "C" collation)."""
+    published = "(a.published || '')" if sort else "a.published"
     return (
         f"SELECT a.id, a.published FROM attributions a WHERE {where}"
-        f" ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s"
+        f" ORDER BY {published} DESC NULLS LAST, a.id LIMIT %s OFFSET %s"
     )
 
 
