@@ -72,14 +72,17 @@ class PostgresReads:
             arms, about = self._arms(where or QuoteFilter())
             if arms is None:
                 return []
-            # Walking the statements newest first and testing each is quick unless the
-            # ``about`` names are rare: then their statements are read and sorted (fewer
-            # than about sqrt(50 x statements) reads either way).
-            rare = bool(about) and self._few_about(about)
+            # The statements are walked newest first (attributions_published) and each
+            # tested. For ``about`` names of many statements, the planner tests each
+            # through about_attribution (a semi join: few are walked); for rarer ones the
+            # names' statements are hashed first and tested in the hash (a semi join would
+            # walk far, one index probe per statement).
+            if about and self._few_about(about):
+                arms = [(sql.replace(_ABOUT_IN, _ABOUT_HASHED), ps) for sql, ps in arms]
             if len(arms) == 1:
-                page, params = _ordered(arms[0][0], rare), [*arms[0][1], limit, offset]
+                page, params = _ordered(arms[0][0]), [*arms[0][1], limit, offset]
             else:
-                page = " UNION ALL ".join(f"({_ordered(sql, rare)})" for sql, _ in arms)
+                page = " UNION ALL ".join(f"({_ordered(sql)})" for sql, _ in arms)
                 page = f"SELECT * FROM ({page}) AS arms {_ORDER} LIMIT %s OFFSET %s"
                 params = [p for _, arm in arms for p in (*arm, limit + offset, 0)]
                 params += [limit, offset]
@@ -120,9 +123,9 @@ class PostgresReads:
 
     def _few_about(self, names: list[str]) -> bool:
         """Whether the ``about`` names are those of few statements: fewer than
-        sqrt(50 x statements), counted up to that many."""
+        sqrt(400 x statements) (14,000 of 500,000), counted up to that many."""
         total = self._scalar("SELECT n FROM store_counts WHERE what = 'statements' AND key = ''")
-        bound = max(1000, int((50 * (total or 0)) ** 0.5))
+        bound = max(1000, int((400 * (total or 0)) ** 0.5))
         found = self._scalar(
             "SELECT count(*) FROM (SELECT 1 FROM about WHERE name = ANY(%s) LIMIT %s) AS few",
             (names, bound),
@@ -153,9 +156,7 @@ class PostgresReads:
             names = [row[0] for row in self._rows(_ABOUT_NAMES, (contains(where.about),))]
             if not names:
                 return None, names
-            also.append(
-                ("a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))", [names])
-            )
+            also.append((_ABOUT_IN, [names]))
             rest = replace(rest, about=None)
         if where.outlet:
             outlets = [row[0] for row in self._rows(_OUTLETS, (contains(where.outlet),))]
@@ -488,21 +489,22 @@ _ORDER = "ORDER BY published DESC NULLS LAST, id"
 #: The corpus speakers whose name or an alias contains a pattern (trigram indexes).
 _SPEAKER_IDS = f"""SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
     UNION SELECT id FROM speakers WHERE name {LIKE} ORDER BY 1"""
+#: Statements about any of some names, and the same as a hashed subplan (an IN under OR
+#: is not made a join; ``a.id`` is never NULL).
+_ABOUT_IN = "a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))"
+_ABOUT_HASHED = f"({_ABOUT_IN} OR a.id IS NULL)"
 #: The ``about`` names containing a pattern.
 _ABOUT_NAMES = f"SELECT name FROM about_names WHERE name {LIKE}"
 #: The outlets containing a pattern (every outlet stored has its running total).
 _OUTLETS = f"SELECT key FROM store_counts WHERE what = 'outlet' AND n > 0 AND key {LIKE}"
 
 
-def _ordered(where: str, sort: bool = False) -> str:
+def _ordered(where: str) -> str:
     """The ids (and dates) of the statements matching ``where``, in page order, limited
-    (the limit and offset are the last parameters). ``sort``: the matches are found
-    first and then sorted (``|| ''`` keeps ``attributions_published`` out of the order
-    by, as SQLite's unary ``+``; it keeps NULL and the "C" collation)."""
-    published = "(a.published || '')" if sort else "a.published"
+    (the limit and offset are the last parameters)."""
     return (
         f"SELECT a.id, a.published FROM attributions a WHERE {where}"
-        f" ORDER BY {published} DESC NULLS LAST, a.id LIMIT %s OFFSET %s"
+        f" ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s"
     )
 
 
