@@ -1,8 +1,9 @@
 """A bounded load test of the HTTP API on loopback: ``GET /api/quotes`` under concurrent clients.
 
 The store is the synthetic one of ``query_latency.py`` (100k+ statements, built without
-the model by its ``build``; ``--db PATH`` reuses a store, or builds one there if missing).
-``saidwhat serve --db PATH`` runs in a subprocess on a free loopback port (one uvicorn
+the model by its ``build``; ``--db PATH`` reuses a store, or builds one there if missing;
+``--db postgresql://…`` does the same with a PostgreSQL database, built there if empty).
+``saidwhat serve --db PATH|URL`` runs in a subprocess on a free loopback port (one uvicorn
 process, as a user would start it); ``--clients`` threads, each with its own keep-alive
 ``httpx.Client``, send requests back to back for ``--seconds`` (after ``--warmup`` seconds
 whose requests are not counted), each with filters drawn at random from the store's own
@@ -15,7 +16,7 @@ answer or failed request; the run fails if there are any). The clients and the s
 share the machine's cores.
 
     .venv/bin/python benchmarks/load.py [--clients 20] [--seconds 30] [--warmup 3]
-        [--db PATH] [--statements 100000] [--seed 7] [--json PATH]
+        [--db PATH|URL] [--statements 100000] [--seed 7] [--json PATH]
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from query_latency import OUTLETS, VOCAB, build, percentile, store_bytes  # noqa: E402
+from query_latency import OUTLETS, VOCAB, build, percentile, store_bytes, stored_stats  # noqa: E402
 from throughput import machine  # noqa: E402
 
-from saidwhat.store import SQLiteStore  # noqa: E402
+from saidwhat.store.urls import store_file  # noqa: E402
 
 Params = dict[str, Any]
 
@@ -59,10 +60,24 @@ class Tally:
     first_errors: list[str] = field(default_factory=list)
 
 
-def mix(db: Path) -> list[tuple[str, int, Callable[[random.Random], Params]]]:
+def _connect(db: str) -> Any:
+    """A plain connection to the store (SQLite file or PostgreSQL URL), for the draws."""
+    path = store_file(db)
+    if path is None:
+        import psycopg
+
+        from saidwhat.store.postgres import conninfo
+
+        return psycopg.connect(conninfo(db))
+    import sqlite3
+
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def mix(db: str) -> list[tuple[str, int, Callable[[random.Random], Params]]]:
     """The kinds of request, their weights, and how each draws its parameters."""
-    with SQLiteStore(db, readonly=True) as store:
-        conn = store.conn
+    conn = _connect(db)
+    try:
         quoted = [
             row[0]
             for row in conn.execute(
@@ -73,6 +88,8 @@ def mix(db: Path) -> list[tuple[str, int, Callable[[random.Random], Params]]]:
         people = [row[0] for row in conn.execute("SELECT name FROM speakers WHERE type = 'PERSON'")]
         about = [row[0] for row in conn.execute("SELECT DISTINCT name FROM about")]
         span = conn.execute("SELECT min(published), max(published) FROM articles").fetchone()
+    finally:
+        conn.close()
     first, last = date.fromisoformat(span[0][:10]), date.fromisoformat(span[1][:10])
     days = (last - first).days
     outlets = [o for o, _ in OUTLETS]
@@ -122,7 +139,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
     """``saidwhat serve`` on ``port``, once it answers."""
     script = Path(sys.executable).with_name("saidwhat")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "saidwhat.cli"]
@@ -213,7 +230,7 @@ def summary(latencies: list[float], seconds: float, empty: int) -> dict[str, flo
     }
 
 
-def run(db: Path, args: argparse.Namespace) -> dict[str, Any]:
+def run(db: str, args: argparse.Namespace) -> dict[str, Any]:
     requests = mix(db)
     port = free_port()
     server = start_server(db, port)
@@ -293,7 +310,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (threads)")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long to measure")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds not counted first")
-    parser.add_argument("--db", type=Path, help="reuse this store (built here if missing)")
+    parser.add_argument(
+        "--db", help="reuse this store, a path or postgresql:// URL (built there if missing)"
+    )
     parser.add_argument("--statements", type=int, default=100_000, help="size of a new store")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -304,17 +323,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine()
     with tempfile.TemporaryDirectory(prefix="saidwhat-load-") as tmp:
-        db = args.db or Path(tmp) / "corpus.db"
-        if db.exists():
+        db = args.db or str(Path(tmp) / "corpus.db")
+        stats = stored_stats(db)
+        if stats is not None:
             print(f"reusing {db}", file=sys.stderr)
         else:
             print(f"building {db} with {args.statements:,} statements", file=sys.stderr)
             built = build(db, args.statements, args.seed)
-            if args.db:  # as query_latency.py records it
-                record = db.with_name(db.name + ".build.json")
+            path = store_file(db)
+            if args.db and path is not None:  # as query_latency.py records it
+                record = path.with_name(path.name + ".build.json")
                 record.write_text(json.dumps(built) + "\n", encoding="utf-8")
-        with SQLiteStore(db, readonly=True) as store:
-            stats = store.stats()
+            stats = stored_stats(db)
+            assert stats is not None
         size = store_bytes(db)
         print(
             f"{stats['statements']:,} statements in {stats['articles']:,} articles, "

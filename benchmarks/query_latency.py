@@ -561,7 +561,7 @@ def main(argv: list[str] | None = None) -> None:
         file = store_file(url)
         name = file.name if file is not None else "store"
         if url.startswith(("postgres", "postgresql")):
-            name = url.rsplit("/", 1)[-1].split("?", 1)[0] or "postgres"
+            name = url.split("?", 1)[0].rsplit("/", 1)[-1] or "postgres"
         record = (file.parent if file is not None and file.parent.name else Path(".")) / (
             name + ".build.json"
         )

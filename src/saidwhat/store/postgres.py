@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -59,6 +60,7 @@ from saidwhat.store.postgres_migrations import (
     foreign,
     migrate,
     refuse_newer,
+    trigram_indexes,
     version,
 )
 from saidwhat.store.postgres_reads import PostgresReads
@@ -117,6 +119,7 @@ class PostgresStore(PostgresReads, PostgresWrites):
                 )
             if found < len(MIGRATIONS):
                 migrate(conn)
+            trigram_indexes(conn)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -202,49 +205,27 @@ class PostgresStore(PostgresReads, PostgresWrites):
         self, keys: Iterable[str], *, context: Collection[str] | None = None
     ) -> list[KnownSpeaker]:
         """The corpus speakers indexed under any of ``keys``, with their linking evidence
-        (of their context names only those in ``context``, when given)."""
+        (of their context names only those in ``context``, when given; one query)."""
         keys = list(keys)
+        wanted = None if context is None else list(context)
         with self._linker_reads() as conn:
             if not keys:
                 return []
-            ids = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT DISTINCT speaker_id FROM speaker_keys WHERE key = ANY(%s::text[])",
-                    (keys,),
-                )
-            ]
-            return [self._known_speaker(conn, i, context) for i in sorted(ids)]
-
-    def _known_speaker(
-        self, conn: psycopg.Connection, speaker_id: int, context: Collection[str] | None
-    ) -> KnownSpeaker:
-        name, type_ = conn.execute(
-            "SELECT name, type FROM speakers WHERE id = %s", (speaker_id,)
-        ).fetchone()
-
-        def column(sql: str) -> set[str]:
-            return {row[0] for row in conn.execute(sql, (speaker_id,))}
-
-        return KnownSpeaker(
-            id=speaker_id,
-            name=name,
-            type=type_,
-            aliases=column("SELECT alias FROM speaker_aliases WHERE speaker_id = %s"),
-            roles=column("SELECT role FROM speaker_roles WHERE speaker_id = %s"),
-            context=(
-                column("SELECT key FROM speaker_context WHERE speaker_id = %s")
-                if context is None
-                else {
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT key FROM speaker_context"
-                        " WHERE speaker_id = %s AND key = ANY(%s::text[])",
-                        (speaker_id, list(context)),
-                    )
-                }
-            ),
-        )
+            rows = conn.execute(
+                """SELECT s.id, s.name, s.type,
+                       array(SELECT alias FROM speaker_aliases WHERE speaker_id = s.id),
+                       array(SELECT role FROM speaker_roles WHERE speaker_id = s.id),
+                       array(SELECT key FROM speaker_context WHERE speaker_id = s.id
+                             AND (%s::text[] IS NULL OR key = ANY(%s::text[])))
+                   FROM speakers s
+                   WHERE s.id IN (SELECT speaker_id FROM speaker_keys WHERE key = ANY(%s::text[]))
+                   ORDER BY s.id""",
+                (wanted, wanted, keys),
+            ).fetchall()
+        return [
+            KnownSpeaker(id=i, name=name, type=type_, aliases=set(a), roles=set(r), context=set(c))
+            for i, name, type_, a, r, c in rows
+        ]
 
     # -- the one write path ----------------------------------------------------------
 
@@ -266,8 +247,10 @@ class PostgresStore(PostgresReads, PostgresWrites):
         with self._connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             self._local.batch = True
+            self._local.batch_counts = Counter()
             try:
                 yield
+                self._add_counts(conn, self._local.batch_counts)
             finally:
                 self._local.batch = False
 
@@ -287,23 +270,30 @@ class PostgresStore(PostgresReads, PostgresWrites):
         with self._connection() as conn:
             self._local.writing = True
             try:
-                # in a batch, a nested transaction: a savepoint
-                with conn.transaction():
+                # A pipeline: the statements are sent without waiting for each other's
+                # answers (a fetch waits); in a batch, the transaction is a savepoint.
+                with conn.pipeline(), conn.transaction():
                     if not in_batch:
                         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                    if self.has_article(url=linked.document.url, text_key=linked.text_key):
+                    stored, newest = conn.execute(
+                        """SELECT EXISTS (SELECT 1 FROM articles WHERE text_key = %s OR url = %s),
+                                  (SELECT coalesce(max(rowid), 0) FROM articles)""",
+                        (linked.text_key, linked.document.url),
+                    ).fetchone()
+                    if stored:
                         raise DuplicateArticle(f"{linked.document.id}: already stored")
-                    stale = linked_at is None or _newest_article(conn) != linked_at
+                    stale = linked_at is None or newest != linked_at
                     if stale and not (in_batch and linked_at is None):
                         self._relink(linked)
                     if self._insert_article(conn, linked) is None:
                         raise DuplicateArticle(f"{linked.document.id}: already stored")
-                    speakers = {
-                        ls.speaker.id: self._upsert_speaker(conn, ls, linked)
-                        for ls in linked.speakers
-                    }
-                    clusters = self._insert_attributions(conn, linked, speakers)
+                    clusters = self._write_rest(conn, linked)
                     self._count(conn, linked.id, linked.document.published)
+                    counts = self._counts(linked)
+                    if not in_batch:
+                        self._add_counts(conn, counts)
+                if in_batch:  # its savepoint is released: the batch adds them at its end
+                    self._local.batch_counts.update(counts)
             finally:
                 self._local.writing = False
         return clusters

@@ -11,6 +11,7 @@ What differs from SQLite (``sqlite_filters``):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from saidwhat.store.filters import QuoteFilter, search_terms
@@ -20,13 +21,25 @@ from saidwhat.store.sql_filters import filter_sql as _filter_sql
 #: A case-insensitive LIKE whose pattern escapes its wildcards with a backslash.
 LIKE = "ILIKE %s ESCAPE '\\'"
 
-__all__ = ["LIKE", "contains", "filter_sql", "tsquery"]
+__all__ = ["LIKE", "contains", "filter_sql", "statement_filter_sql", "tsquery"]
 
 
 def filter_sql(where: QuoteFilter) -> tuple[str, list[Any]]:
     """The WHERE clause of ``where`` (over ``a`` attributions and ``r`` articles) and its
     parameters; ``r`` is read only when ``where.reads_articles``."""
     return _filter_sql(where, POSTGRES)
+
+
+def statement_filter_sql(where: QuoteFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause of ``where`` over ``a`` attributions alone: the article's outlet
+    and date are read from the statement's copies of them (migration 2), so the clause
+    never needs the articles."""
+    sql, params = filter_sql(where)
+    return _ARTICLE_COLUMN.sub(r"a.\1", sql), params
+
+
+#: The article columns a filter reads that every statement row repeats.
+_ARTICLE_COLUMN = re.compile(r"\br\.(outlet|published)\b")
 
 
 def tsquery(text: str) -> str:

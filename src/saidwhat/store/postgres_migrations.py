@@ -25,6 +25,8 @@ migration at the end; never edit a released one. The numbering is this backend's
 
 from __future__ import annotations
 
+import warnings
+
 import psycopg
 
 from saidwhat.errors import StoreError
@@ -172,27 +174,79 @@ CREATE TABLE cluster_reports (
 );
 """
 
-# A statement's article date on its row (as in SQLite's migration 6), so that a quote
-# cluster's first reports are the first entries of one index, and statements newest first
-# are an index; the names of unlinked sources ("officials"), which a search by speaker
-# reads instead of every statement; the distinct names of what statements are about,
-# which a search by ``about`` matches first.
 _V2 = """
-ALTER TABLE attributions ADD COLUMN published TEXT COLLATE "C";
-UPDATE attributions a SET published = r.published FROM articles r WHERE r.id = a.article_id;
-CREATE INDEX attributions_cluster_published
-    ON attributions(cluster_id, published NULLS LAST, id);
+-- Each statement carries its article's date and outlet (articles are never updated), so
+-- that pages in date order and outlet/date filters are read from one index of
+-- statements instead of joining every matching article first.
+ALTER TABLE attributions ADD COLUMN published TEXT COLLATE "C", ADD COLUMN outlet TEXT COLLATE "C";
+UPDATE attributions a SET published = r.published, outlet = r.outlet
+FROM articles r WHERE r.id = a.article_id;
 CREATE INDEX attributions_published ON attributions(published DESC NULLS LAST, id);
-CREATE INDEX attributions_unlinked ON attributions(speaker_name, id) WHERE speaker_id IS NULL;
+CREATE INDEX attributions_speaker_published
+    ON attributions(speaker_id, published DESC NULLS LAST, id);
+CREATE INDEX attributions_cluster_published
+    ON attributions(cluster_id, published DESC NULLS LAST, id);
+CREATE INDEX attributions_outlet_published ON attributions(outlet, published);
+CREATE INDEX about_name ON about(name);
 
-CREATE TABLE about_names (name TEXT COLLATE "C" PRIMARY KEY);
-INSERT INTO about_names SELECT DISTINCT name FROM about;
-CREATE INDEX about_name ON about(name, attribution_id);
-
+-- Running totals of what ``stats()`` counts (kept by each article's write): ``what`` is
+-- the count, ``key`` the language, kind or outlet counted ('' for the plain totals).
+CREATE TABLE store_counts (
+    what TEXT COLLATE "C" NOT NULL,
+    key TEXT COLLATE "C" NOT NULL DEFAULT '',
+    n BIGINT NOT NULL,
+    PRIMARY KEY (what, key)
+);
+INSERT INTO store_counts (what, key, n)
+SELECT 'articles', '', count(*) FROM articles
+UNION ALL SELECT 'attributed_articles', '', count(*) FROM articles WHERE attributed <> 0
+UNION ALL SELECT 'stories', '', count(DISTINCT story_id) FROM articles
+UNION ALL SELECT 'republished_stories', '', count(*)
+    FROM (SELECT story_id FROM articles GROUP BY story_id HAVING count(*) > 1) AS s
+UNION ALL SELECT 'statements', '', count(*) FROM attributions
+UNION ALL SELECT 'speakers', '', count(*) FROM speakers
+UNION ALL SELECT 'quote_clusters', '', count(*) FROM quote_clusters WHERE articles > 1
+UNION ALL SELECT 'language', coalesce(language, '?'), count(*) FROM articles GROUP BY 2
+UNION ALL SELECT 'kind', kind, count(*) FROM attributions GROUP BY 2
+UNION ALL SELECT 'outlet', outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY 2;
 """
 
+_V3 = """
+-- A quote cluster's first occurrences are its statements earliest first (articles and
+-- their statements are numbered in the order they are written, under the write lock).
+DROP INDEX attributions_cluster_published;
+CREATE INDEX attributions_cluster_first ON attributions(cluster_id, published, id);
+
+-- The distinct names statements are about (kept by each write), matched by ``about``
+-- filters before the statements are.
+CREATE TABLE about_names (name TEXT COLLATE "C" PRIMARY KEY);
+INSERT INTO about_names SELECT DISTINCT name FROM about;
+
+-- Substring search of speaker and ``about`` names (ILIKE '%name%') through trigram
+-- indexes, when the pg_trgm extension can be created (it ships with PostgreSQL and is
+-- trusted: a database owner may create it). Without it the searches read every name (the
+-- store warns on open; ``trigram_indexes`` creates them once the extension is there).
+DO $$
+BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'pg_trgm is not available: %', SQLERRM;
+END
+$$;
+"""
+
+#: The trigram indexes of migration 3 (created when pg_trgm is there), by name.
+TRIGRAM_INDEXES = {
+    "speakers_name_trgm": "ON speakers USING gin (name gin_trgm_ops)",
+    "speaker_aliases_alias_trgm": "ON speaker_aliases USING gin (alias gin_trgm_ops)",
+    "about_names_name_trgm": "ON about_names USING gin (name gin_trgm_ops)",
+    "attributions_speaker_name_trgm": (
+        "ON attributions USING gin (speaker_name gin_trgm_ops) WHERE speaker_id IS NULL"
+    ),
+}
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 
@@ -249,6 +303,39 @@ def _apply(conn: psycopg.Connection, number: int, script: str) -> None:
         raise
     except psycopg.Error as exc:
         raise StoreError(f"migration {number} failed: {first_line(exc)}") from exc
+
+
+def trigram_indexes(conn: psycopg.Connection) -> bool:
+    """Create the trigram indexes that are missing (an autocommit connection of a store at
+    version 3 or later), creating pg_trgm first if it is not there; whether they all exist
+    now. False when pg_trgm cannot be created (then name searches scan: see the warning)."""
+
+    def missing() -> list[str]:
+        return [
+            name
+            for name in TRIGRAM_INDEXES
+            if conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is None
+        ]
+
+    if not missing():
+        return True
+    conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))  # one process at a time
+    try:
+        with conn.transaction():
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            for name in missing():
+                conn.execute(f"CREATE INDEX {name} {TRIGRAM_INDEXES[name]}")
+    except psycopg.Error as exc:
+        warnings.warn(
+            f"the PostgreSQL extension pg_trgm could not be created ({first_line(exc)}): "
+            "searching speakers by name reads every name; have a superuser run "
+            "`CREATE EXTENSION pg_trgm` in this database and open the store again",
+            stacklevel=2,
+        )
+        return False
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    return True
 
 
 def refuse_newer(found: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from saidwhat.errors import NotFoundError
@@ -27,7 +28,7 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.filters import QuoteFilter
-from saidwhat.store.postgres_filters import LIKE, contains, filter_sql
+from saidwhat.store.postgres_filters import LIKE, contains, statement_filter_sql
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
 from saidwhat.store.rows import spans_of as _spans
@@ -60,20 +61,118 @@ class PostgresReads:
     def quotes(
         self, where: QuoteFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> list[Statement]:
-        """Statements matching ``where``, newest first (undated last)."""
-        sql, params = filter_sql(where or QuoteFilter())
-        rows = self._rows(
-            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE {sql}"
-            " ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s",
-            (*params, limit, offset),
-        )
-        return self._statements(rows)
+        """Statements matching ``where``, newest first (undated last).
+
+        The page's statement ids are chosen first, from the statements alone (each holds
+        its article's date and outlet: ``attributions_published`` and the speaker and
+        cluster indexes give them in page order), and only those rows are then joined to
+        their articles and speakers. A speaker name that matches several speakers is one
+        ordered read per speaker (and one for unlinked names), merged."""
+        with self._connection():
+            arms, about = self._arms(where or QuoteFilter())
+            if arms is None:
+                return []
+            # The statements are walked newest first (attributions_published) and each
+            # tested. For ``about`` names of many statements, the planner tests each
+            # through about_attribution (a semi join: few are walked); for rarer ones the
+            # names' statements are hashed first and tested in the hash (a semi join would
+            # walk far, one index probe per statement).
+            if about and self._few_about(about):
+                arms = [(sql.replace(_ABOUT_IN, _ABOUT_HASHED), ps) for sql, ps in arms]
+            if len(arms) == 1:
+                page, params = _ordered(arms[0][0]), [*arms[0][1], limit, offset]
+            else:
+                page = " UNION ALL ".join(f"({_ordered(sql)})" for sql, _ in arms)
+                page = f"SELECT * FROM ({page}) AS arms {_ORDER} LIMIT %s OFFSET %s"
+                params = [p for _, arm in arms for p in (*arm, limit + offset, 0)]
+                params += [limit, offset]
+            rows = self._rows(
+                f"""WITH page AS MATERIALIZED ({page})
+                    SELECT {_STATEMENT_COLUMNS} FROM page
+                    JOIN attributions a ON a.id = page.id
+                    JOIN articles r ON r.id = a.article_id
+                    LEFT JOIN speakers s ON s.id = a.speaker_id
+                    ORDER BY page.published DESC NULLS LAST, page.id""",
+                params,
+            )
+            return self._statements(rows)
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
+        """How many statements ``quotes(where)`` pages through (every statement, or those
+        of one kind: the running totals of ``stats()``)."""
         where = where or QuoteFilter()
-        sql, params = filter_sql(where)
-        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
-        return self._scalar(f"SELECT count(*) {tables} WHERE {sql}", params)
+        if where == QuoteFilter() or where == QuoteFilter(kind=where.kind):
+            what, key = ("kind", where.kind) if where.kind else ("statements", "")
+            found = self._scalar(
+                "SELECT n FROM store_counts WHERE what = %s AND key = %s", (what, key)
+            )
+            return int(found or 0)
+        with self._connection():
+            arms, _ = self._arms(where)
+            if not arms:
+                return 0
+            counts = " UNION ALL ".join(
+                f"SELECT count(*) AS n FROM attributions a WHERE {sql}" for sql, _ in arms
+            )
+            return int(
+                self._scalar(
+                    f"SELECT sum(n)::bigint FROM ({counts}) AS arms",
+                    [p for _, arm in arms for p in arm],
+                )
+            )
+
+    def _few_about(self, names: list[str]) -> bool:
+        """Whether the ``about`` names are those of few statements: fewer than
+        sqrt(400 x statements) (14,000 of 500,000), counted up to that many."""
+        total = self._scalar("SELECT n FROM store_counts WHERE what = 'statements' AND key = ''")
+        bound = max(1000, int((400 * (total or 0)) ** 0.5))
+        found = self._scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM about WHERE name = ANY(%s) LIMIT %s) AS few",
+            (names, bound),
+        )
+        return found < bound
+
+    def _arms(self, where: QuoteFilter) -> tuple[list[tuple[str, list[Any]]] | None, list[str]]:
+        """``where`` as disjoint conditions over ``a`` attributions alone, which together
+        pick its statements, with their parameters (None: it picks none). A speaker
+        name, an ``about`` name and an outlet are first matched against the speakers,
+        ``about`` names and outlets (a few rows, trigram indexes), so that the statements
+        are then found by equality, through their indexes. Also returns the ``about``
+        names matched."""
+        arms: list[tuple[str, list[Any]]] = [("TRUE", [])]
+        also: list[tuple[str, list[Any]]] = []
+        rest = where
+        names: list[str] = []
+        if where.speaker_id is None and isinstance(where.speaker, str) and where.speaker:
+            pattern = contains(where.speaker)
+            ids = [row[0] for row in self._rows(_SPEAKER_IDS, (pattern, pattern))]
+            if len(ids) <= MAX_ARMS:
+                arms = [("a.speaker_id = %s", [i]) for i in ids]
+            else:
+                arms = [("a.speaker_id = ANY(%s)", [ids])]
+            arms.append((f"a.speaker_id IS NULL AND a.speaker_name {LIKE}", [pattern]))
+            rest = replace(rest, speaker=None)
+        if where.about:
+            names = [row[0] for row in self._rows(_ABOUT_NAMES, (contains(where.about),))]
+            if not names:
+                return None, names
+            also.append((_ABOUT_IN, [names]))
+            rest = replace(rest, about=None)
+        if where.outlet:
+            outlets = [row[0] for row in self._rows(_OUTLETS, (contains(where.outlet),))]
+            if not outlets:
+                return None, names
+            also.append(("a.outlet = ANY(%s)", [outlets]))
+            rest = replace(rest, outlet=None)
+        sql, params = statement_filter_sql(rest)
+        also.append((sql, params))
+        return [
+            (
+                " AND ".join([arm, *(c for c, _ in also)]),
+                [*arm_params, *(p for _, ps in also for p in ps)],
+            )
+            for arm, arm_params in arms
+        ], names
 
     def iter_statements(self, *, batch: int = 1000) -> Iterator[Statement]:
         """Every statement in storage order, read in batches (for exports)."""
@@ -242,55 +341,10 @@ class PostgresReads:
     def cluster(self, cluster_id: int, *, occurrences: int | None = None) -> QuoteCluster:
         """A quote cluster: its occurrences, first appearance first (the first
         ``occurrences`` of them, or all), totals, and every wording with its word diff."""
-        with self._connection():
-            totals = self._one(
-                """SELECT sum(reports), count(DISTINCT nullif(outlet, '')) FROM cluster_reports
-                   WHERE cluster_id = %s""",
-                (cluster_id,),
-            )
-            if not totals[0]:
-                raise NotFoundError(f"no quote cluster {cluster_id}")
-            rows = self._rows(
-                # LIMIT NULL is no limit.
-                """SELECT a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
-                          a.speaker_id, COALESCE(s.name, a.speaker_name),
-                          COALESCE(s.type, a.speaker_type)
-                   FROM (SELECT id FROM attributions WHERE cluster_id = %s
-                         ORDER BY published NULLS LAST, id LIMIT %s) AS firsts
-                   JOIN attributions a ON a.id = firsts.id
-                   JOIN articles r ON r.id = a.article_id
-                   LEFT JOIN speakers s ON s.id = a.speaker_id
-                   ORDER BY a.published NULLS LAST, a.id""",
-                (cluster_id, occurrences),
-            )
-            wordings = self._rows(
-                # Outlets in order of first report (``_variants`` drops the empty name).
-                """SELECT quote, sum(reports)::bigint, string_agg(outlet, chr(31)
-                       ORDER BY first_published NULLS LAST, first_statement)
-                   FROM cluster_reports WHERE cluster_id = %s GROUP BY quote
-                   ORDER BY min(first_published) NULLS LAST, min(first_statement)""",
-                (cluster_id,),
-            )
-        found = [
-            QuoteOccurrence(
-                statement_id=r[0],
-                article_id=r[1],
-                text=r[2],
-                outlet=r[3],
-                url=r[4],
-                published=r[5],
-                speaker=_speaker_ref(r[6], r[7], r[8]),
-            )
-            for r in rows
-        ]
-        return QuoteCluster(
-            id=cluster_id,
-            text=found[0].text,
-            occurrences=found,
-            variants=_variants(found[0].text, wordings),
-            size=int(totals[0]),
-            outlets=totals[1],
-        )
+        found = self._clusters([cluster_id], occurrences)
+        if not found:
+            raise NotFoundError(f"no quote cluster {cluster_id}")
+        return found[0]
 
     def clusters(
         self, *, limit: int = 20, min_size: int = 2, occurrences: int = 10
@@ -298,43 +352,160 @@ class PostgresReads:
         """The most reported quotes (by number of articles), each with its first
         ``occurrences`` occurrences."""
         with self._connection():
+            # The listing changes only when an article is written (under the write lock,
+            # in rowid order): while the newest article is the same, the last answer is.
+            newest = self._scalar("SELECT max(rowid) FROM articles")
+            key = (self._cache_key(), limit, min_size, occurrences)
+            cached = _CLUSTERS.get(key)
+            if cached is not None and cached[0] == newest:
+                return list(cached[1])
             ids = self._rows(
                 """SELECT id FROM quote_clusters WHERE articles >= %s
                    ORDER BY articles DESC, first_published LIMIT %s""",
                 (min_size, limit),
             )
-            return [self.cluster(row[0], occurrences=occurrences) for row in ids]
+            found = self._clusters([row[0] for row in ids], occurrences)
+        if len(_CLUSTERS) >= 64:
+            _CLUSTERS.clear()
+        _CLUSTERS[key] = (newest, found)
+        return list(found)
+
+    def _cache_key(self) -> str:
+        """Which database the process-wide caches are about (the store's URL)."""
+        return getattr(self, "url", "")
+
+    def _clusters(self, ids: list[int], occurrences: int | None) -> list[QuoteCluster]:
+        """The clusters ``ids`` that have reports, in that order, read together: their
+        totals and wordings (``cluster_reports``), and the first ``occurrences``
+        occurrences of each (``attributions_cluster_first``), in three queries."""
+        if not ids:
+            return []
+        with self._connection():
+            totals = {
+                row[0]: row[1:]
+                for row in self._rows(
+                    """SELECT cluster_id, sum(reports), count(DISTINCT nullif(outlet, ''))
+                       FROM cluster_reports WHERE cluster_id = ANY(%s) GROUP BY cluster_id
+                       HAVING sum(reports) > 0""",
+                    (ids,),
+                )
+            }
+            if not totals:
+                return []
+            rows = self._rows(
+                # LIMIT NULL is no limit.
+                """SELECT c.id, a.id, a.article_id, a.quote, r.outlet, r.url, r.published,
+                          a.speaker_id, COALESCE(s.name, a.speaker_name),
+                          COALESCE(s.type, a.speaker_type)
+                   FROM unnest(%s::bigint[]) AS c(id)
+                   CROSS JOIN LATERAL (
+                       SELECT a.id FROM attributions a WHERE a.cluster_id = c.id
+                       ORDER BY a.published NULLS LAST, a.id LIMIT %s
+                   ) AS firsts
+                   JOIN attributions a ON a.id = firsts.id
+                   JOIN articles r ON r.id = a.article_id
+                   LEFT JOIN speakers s ON s.id = a.speaker_id
+                   ORDER BY c.id, r.published NULLS LAST, r.rowid, a.id""",
+                (list(totals), occurrences),
+            )
+            wordings = self._rows(
+                # Outlets in order of first report (``_variants`` drops the empty name).
+                """SELECT cluster_id, quote, sum(reports)::bigint, string_agg(outlet, chr(31)
+                       ORDER BY first_published NULLS LAST, first_statement)
+                   FROM cluster_reports WHERE cluster_id = ANY(%s) GROUP BY cluster_id, quote
+                   ORDER BY cluster_id, min(first_published) NULLS LAST, min(first_statement)""",
+                (list(totals),),
+            )
+        found: dict[int, list[QuoteOccurrence]] = {}
+        for r in rows:
+            found.setdefault(r[0], []).append(
+                QuoteOccurrence(
+                    statement_id=r[1],
+                    article_id=r[2],
+                    text=r[3],
+                    outlet=r[4],
+                    url=r[5],
+                    published=r[6],
+                    speaker=_speaker_ref(r[7], r[8], r[9]),
+                )
+            )
+        worded: dict[int, list[tuple[str, int, str | None]]] = {}
+        for cluster_id, *wording in wordings:
+            worded.setdefault(cluster_id, []).append(tuple(wording))
+        clusters = []
+        for cluster_id in ids:
+            if cluster_id not in totals:
+                continue
+            first = found[cluster_id]
+            size, outlets = totals[cluster_id]
+            clusters.append(
+                QuoteCluster(
+                    id=cluster_id,
+                    text=first[0].text,
+                    occurrences=first,
+                    variants=_variants(first[0].text, worded[cluster_id]),
+                    size=int(size),
+                    outlets=outlets,
+                )
+            )
+        return clusters
 
     def stats(self) -> dict[str, Any]:
-        """Counts of what the store holds."""
-        one = self._scalar
+        """Counts of what the store holds: the running totals of ``store_counts`` (kept
+        exact by every write, migration 2), and the first and last dates from the index."""
         with self._connection():
-            return {
-                "articles": one("SELECT count(*) FROM articles"),
-                "attributed_articles": one("SELECT count(*) FROM articles WHERE attributed <> 0"),
-                "languages": dict(
-                    self._rows(
-                        "SELECT coalesce(language, '?'), count(*) FROM articles"
-                        " GROUP BY 1 ORDER BY 2 DESC"
-                    )
-                ),
-                "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
-                "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
-                "republished_stories": one(
-                    "SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id"
-                    " HAVING count(*) > 1) AS republished"
-                ),
-                "statements": one("SELECT count(*) FROM attributions"),
-                "kinds": dict(
-                    self._rows(
-                        "SELECT kind, count(*) FROM attributions GROUP BY kind ORDER BY 2 DESC"
-                    )
-                ),
-                "speakers": one("SELECT count(*) FROM speakers"),
-                "quote_clusters": one("SELECT count(*) FROM quote_clusters WHERE articles > 1"),
-                "first_published": one("SELECT min(published) FROM articles"),
-                "last_published": one("SELECT max(published) FROM articles"),
-            }
+            counts: dict[str, dict[str, int]] = {}
+            for what, key, n in self._rows(
+                "SELECT what, key, n FROM store_counts WHERE n > 0 ORDER BY n DESC, key"
+            ):
+                counts.setdefault(what, {})[key] = n
+            first, last = self._one("SELECT min(published), max(published) FROM articles")
+
+        def total(what: str) -> int:
+            return counts.get(what, {}).get("", 0)
+
+        return {
+            "articles": total("articles"),
+            "attributed_articles": total("attributed_articles"),
+            "languages": counts.get("language", {}),
+            "outlets": len(counts.get("outlet", {})),
+            "stories": total("stories"),
+            "republished_stories": total("republished_stories"),
+            "statements": total("statements"),
+            "kinds": counts.get("kind", {}),
+            "speakers": total("speakers"),
+            "quote_clusters": total("quote_clusters"),
+            "first_published": first,
+            "last_published": last,
+        }
+
+
+#: The last ``clusters()`` listings, by (store, arguments): the newest article when each
+#: was read, and the clusters (shared by the threads of a server).
+_CLUSTERS: dict[tuple[str, int, int, int], tuple[int | None, list[QuoteCluster]]] = {}
+#: A speaker name matching more speakers than this is read in one unordered scan.
+MAX_ARMS = 16
+_ORDER = "ORDER BY published DESC NULLS LAST, id"
+#: The corpus speakers whose name or an alias contains a pattern (trigram indexes).
+_SPEAKER_IDS = f"""SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
+    UNION SELECT id FROM speakers WHERE name {LIKE} ORDER BY 1"""
+#: Statements about any of some names, and the same as a hashed subplan (an IN under OR
+#: is not made a join; ``a.id`` is never NULL).
+_ABOUT_IN = "a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))"
+_ABOUT_HASHED = f"({_ABOUT_IN} OR a.id IS NULL)"
+#: The ``about`` names containing a pattern.
+_ABOUT_NAMES = f"SELECT name FROM about_names WHERE name {LIKE}"
+#: The outlets containing a pattern (every outlet stored has its running total).
+_OUTLETS = f"SELECT key FROM store_counts WHERE what = 'outlet' AND n > 0 AND key {LIKE}"
+
+
+def _ordered(where: str) -> str:
+    """The ids (and dates) of the statements matching ``where``, in page order, limited
+    (the limit and offset are the last parameters)."""
+    return (
+        f"SELECT a.id, a.published FROM attributions a WHERE {where}"
+        f" ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s"
+    )
 
 
 def _speaker_where(query: str | None) -> tuple[str, list[Any]]:

@@ -1,28 +1,69 @@
-"""The PostgreSQL store's one write, ``add_article``, statement by statement: the article,
-its speakers, statements and quote clusters, and the running totals. The statements of
-``sqlite`` translated (``LEAST``/``GREATEST`` for SQLite's scalar ``min``/``max``, which
-ignore NULL as the ``coalesce`` there does; ``ON CONFLICT DO NOTHING`` for ``INSERT OR
-IGNORE``). ``PostgresStore.add_article`` runs them in one transaction under the write lock.
+"""The PostgreSQL store's one write, ``add_article``: the article, its speakers, statements
+and quote clusters, and the running totals, in a handful of statements per article.
+
+The statements of ``sqlite`` translated (``LEAST``/``GREATEST`` for SQLite's scalar
+``min``/``max``, which ignore NULL as the ``coalesce`` there does; ``ON CONFLICT DO
+NOTHING`` for ``INSERT OR IGNORE``), but set-based: each table gets one statement per
+article whose rows travel as arrays (``unnest``), not one statement per row. The ids a
+later row refers to (new speakers, new quote clusters, statements) are drawn from their
+identity sequences first, in one query, so that every insert after the article's can be
+sent at once (``PostgresStore.add_article`` sends them in a pipeline: one round trip).
+``PostgresStore.add_article`` runs them in one transaction under the write lock, so the
+sequences hand out consecutive ids as one-row inserts did.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import threading
+from collections import Counter
+from typing import TYPE_CHECKING, Any
 
-from saidwhat.model import LinkedArticle, LinkedSpeaker
+from saidwhat.model import LinkedArticle
 from saidwhat.store.rows import article_values, attribution_values, insert_sql, spans_json
 
 if TYPE_CHECKING:
     import psycopg
 
+#: The columns of an ``attributions`` row as ``attribution_values`` gives them, with the
+#: type of the array each travels in.
+_ATTRIBUTION_TYPES = {
+    "article_id": "text",
+    "kind": "text",
+    "content": "text",
+    "content_spans": "text",
+    "cue": "text",
+    "cue_spans": "text",
+    "source": "text",
+    "source_spans": "text",
+    "speaker_id": "bigint",
+    "speaker_name": "text",
+    "speaker_type": "text",
+    "confidence": "double precision",
+    "cluster_id": "bigint",
+    "quote": "text",
+}
+
+
+#: Adds ``(what, key, n)`` rows (arrays) to the running totals of ``stats()``.
+_ADD_COUNTS = """INSERT INTO store_counts AS c (what, key, n)
+    SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[])
+    ON CONFLICT (what, key) DO UPDATE SET n = c.n + excluded.n"""
+
+
+def _spaces(name: str) -> int:
+    return name.count(" ")
+
 
 class PostgresWrites:
     """The inserts and updates of one article, on the connection of its transaction."""
 
+    #: Per thread: the answers ``_count`` asked for (the store's, see ``PostgresStore``).
+    _local: threading.local
+
     def _insert_article(self, conn: psycopg.Connection, linked: LinkedArticle) -> int | None:
-        """Insert the article row and its story postings; its rowid, or None when an
-        article with its id, URL or text is stored already (nothing is written then)."""
+        """Insert the article row (its story postings are queued with the rest); its rowid,
+        or None when an article with its id, URL or text is stored already (nothing is
+        written then)."""
         values = article_values(linked)
         row = conn.execute(
             insert_sql("articles", values, "%s") + " ON CONFLICT DO NOTHING RETURNING rowid",
@@ -30,126 +71,257 @@ class PostgresWrites:
         ).fetchone()
         if row is None:
             return None
-        self._add_keys(conn, row[0], linked.story_keys)
+        self._add_keys(conn, [(ns, key, row[0]) for ns, key in linked.story_keys])
         return row[0]
 
-    def _add_keys(
-        self, conn: psycopg.Connection, item: int, keys: Iterable[tuple[int, int]]
-    ) -> None:
-        rows = [(namespace, key, item) for namespace, key in keys]
+    def _add_keys(self, conn: psycopg.Connection, rows: list[tuple[int, int, int]]) -> None:
+        """Postings ``(namespace, key, item)``, in one statement."""
         if rows:
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO link_keys (namespace, key, item) VALUES (%s, %s, %s)"
-                    " ON CONFLICT DO NOTHING",
-                    rows,
-                )
-
-    def _add_variant(self, conn: psycopg.Connection, cluster_id: int, words: str) -> int | None:
-        """Store ``words`` as a variant of the cluster; its id, or None if it is one already."""
-        row = conn.execute(
-            "INSERT INTO quote_variants (cluster_id, text) VALUES (%s, %s)"
-            " ON CONFLICT DO NOTHING RETURNING id",
-            (cluster_id, words),
-        ).fetchone()
-        return row[0] if row is not None else None
-
-    def _upsert_speaker(
-        self, conn: psycopg.Connection, ls: LinkedSpeaker, linked: LinkedArticle
-    ) -> int:
-        speaker = ls.speaker
-        if ls.corpus_id is None:
-            speaker_id = conn.execute(
-                "INSERT INTO speakers (name, type) VALUES (%s, %s) RETURNING id",
-                (speaker.name, speaker.type),
-            ).fetchone()[0]
-        else:
-            speaker_id = ls.corpus_id
-            # The corpus name is the fullest name seen.
+            namespaces, keys, items = zip(*rows, strict=True)
             conn.execute(
-                """UPDATE speakers SET name = %(name)s WHERE id = %(id)s
-                   AND length(%(name)s) - length(replace(%(name)s, ' ', ''))
-                       > length(name) - length(replace(name, ' ', ''))""",
-                {"name": speaker.name, "id": speaker_id},
+                """INSERT INTO link_keys (namespace, key, item)
+                   SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bigint[])
+                   ON CONFLICT DO NOTHING""",
+                (list(namespaces), list(keys), list(items)),
             )
+
+    @staticmethod
+    def _allocate(conn: psycopg.Connection, **counts: int) -> dict[str, list[int]]:
+        """``counts[table]`` new ids of each table's identity, in ascending order, in one
+        query (no query when none is needed)."""
+        wanted = {table: n for table, n in counts.items() if n}
+        if not wanted:
+            return {table: [] for table in counts}
+        columns = ", ".join(
+            f"array(SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"
+            f" FROM generate_series(1, %s) ORDER BY 1)"
+            for table in wanted
+        )
+        row = conn.execute(f"SELECT {columns}", tuple(wanted.values())).fetchone()
+        found = dict(zip(wanted, row, strict=True))
+        return {table: sorted(found.get(table) or []) for table in counts}
+
+    def _new_clusters(self, linked: LinkedArticle) -> dict[int, int | None]:
+        """The attributions that open a new quote cluster (by index), and for the others
+        with a quote, the index of the attribution whose new cluster they join (None: a
+        stored cluster)."""
+        opens: dict[int, int | None] = {}
+        for index, quote in enumerate(linked.quotes[: len(linked.document.attributions)]):
+            if quote is None or quote.cluster_id is not None:
+                continue
+            if quote.same_as is not None and opens.get(quote.same_as, 0) is None:
+                opens[index] = quote.same_as
+            else:
+                opens[index] = None
+        return opens
+
+    def _write_rest(self, conn: psycopg.Connection, linked: LinkedArticle) -> dict[int, int]:
+        """Everything of the article after its row: ids first (one query), then the
+        speakers, statements and clusters (queued: sent together in a pipeline)."""
+        opens = self._new_clusters(linked)
+        new_speakers = [ls for ls in linked.speakers if ls.corpus_id is None]
+        ids = self._allocate(
+            conn,
+            speakers=len(new_speakers),
+            quote_clusters=sum(1 for v in opens.values() if v is None),
+            attributions=len(linked.document.attributions),
+        )
+        fresh = iter(ids["speakers"])
+        speakers = {
+            ls.speaker.id: (ls.corpus_id if ls.corpus_id is not None else next(fresh))
+            for ls in linked.speakers
+        }
+        self._upsert_speakers(conn, linked, speakers)
+        return self._insert_attributions(
+            conn, linked, speakers, ids["quote_clusters"], ids["attributions"]
+        )
+
+    def _upsert_speakers(
+        self, conn: psycopg.Connection, linked: LinkedArticle, speakers: dict[str, int]
+    ) -> None:
+        """The article's speakers: new ones inserted with their allocated ids, known ones
+        renamed to the fullest name seen; their keys, aliases, roles, context and mentions."""
+        new = [
+            (speakers[ls.speaker.id], ls.speaker.name, ls.speaker.type)
+            for ls in linked.speakers
+            if ls.corpus_id is None
+        ]
+        if new:
+            ids, names, types = zip(*new, strict=True)
+            conn.execute(
+                """INSERT INTO speakers (id, name, type)
+                   SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[])""",
+                (list(ids), list(names), list(types)),
+            )
+        # The corpus name is the fullest name seen: of one article's names for a known
+        # speaker, the first with the most words replaces a name with fewer.
+        renames: dict[int, str] = {}
+        for ls in linked.speakers:
+            if ls.corpus_id is None:
+                continue
+            best = renames.get(ls.corpus_id)
+            if best is None or _spaces(ls.speaker.name) > _spaces(best):
+                renames[ls.corpus_id] = ls.speaker.name
+        if renames:
+            conn.execute(
+                """UPDATE speakers s SET name = n.name
+                   FROM unnest(%s::bigint[], %s::text[]) AS n(id, name)
+                   WHERE s.id = n.id
+                     AND length(n.name) - length(replace(n.name, ' ', ''))
+                         > length(s.name) - length(replace(s.name, ' ', ''))""",
+                (list(renames), list(renames.values())),
+            )
+        keys: set[tuple[str, int]] = set()
+        aliases: Counter[tuple[int, str]] = Counter()
+        roles: Counter[tuple[int, str]] = Counter()
+        context: set[tuple[int, str]] = set()
+        mentions: list[tuple[int, str, str | None, str]] = []
+        for ls in linked.speakers:
+            speaker_id = speakers[ls.speaker.id]
+            keys.update((key, speaker_id) for key in ls.keys)
+            aliases.update((speaker_id, alias) for alias in ls.aliases)
+            roles.update((speaker_id, role) for role in ls.speaker.roles)
+            context.update((speaker_id, key) for key in ls.context)
+            mentions += [
+                (speaker_id, ls.speaker.id, spans_json(m), m.text) for m in ls.speaker.mentions
+            ]
         published = linked.document.published
-        with conn.cursor() as cursor:
-            many = cursor.executemany
-            many(
-                "INSERT INTO speaker_keys (key, speaker_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                [(key, speaker_id) for key in ls.keys],
+        if keys:
+            conn.execute(
+                """INSERT INTO speaker_keys (key, speaker_id)
+                   SELECT * FROM unnest(%s::text[], %s::bigint[]) ON CONFLICT DO NOTHING""",
+                _columns(sorted(keys), 2),
             )
-            many(
-                """INSERT INTO speaker_aliases AS s (speaker_id, alias, count) VALUES (%s, %s, 1)
-                   ON CONFLICT (speaker_id, alias) DO UPDATE SET count = s.count + 1""",
-                [(speaker_id, alias) for alias in ls.aliases],
+        if aliases:
+            conn.execute(
+                """INSERT INTO speaker_aliases AS s (speaker_id, alias, count)
+                   SELECT * FROM unnest(%s::bigint[], %s::text[], %s::integer[])
+                   ON CONFLICT (speaker_id, alias)
+                   DO UPDATE SET count = s.count + excluded.count""",
+                _columns([(i, a, n) for (i, a), n in aliases.items()], 3),
             )
-            many(
+        if roles:
+            conn.execute(
                 """INSERT INTO speaker_roles AS s (speaker_id, role, count, first_seen, last_seen)
-                   VALUES (%s, %s, 1, %s, %s)
-                   ON CONFLICT (speaker_id, role) DO UPDATE SET count = s.count + 1,
+                   SELECT r.id, r.role, r.n, %s, %s
+                   FROM unnest(%s::bigint[], %s::text[], %s::integer[]) AS r(id, role, n)
+                   ON CONFLICT (speaker_id, role) DO UPDATE SET count = s.count + excluded.count,
                        first_seen = LEAST(s.first_seen, excluded.first_seen),
                        last_seen = GREATEST(s.last_seen, excluded.last_seen)""",
-                [(speaker_id, role, published, published) for role in speaker.roles],
+                (published, published, *_columns([(i, r, n) for (i, r), n in roles.items()], 3)),
             )
-            many(
-                "INSERT INTO speaker_context (speaker_id, key) VALUES (%s, %s)"
-                " ON CONFLICT DO NOTHING",
-                [(speaker_id, key) for key in ls.context],
+        if context:
+            conn.execute(
+                """INSERT INTO speaker_context (speaker_id, key)
+                   SELECT * FROM unnest(%s::bigint[], %s::text[]) ON CONFLICT DO NOTHING""",
+                _columns(sorted(context), 2),
             )
-            many(
-                "INSERT INTO mentions (article_id, speaker_id, local_id, spans, text)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (linked.id, speaker_id, speaker.id, spans_json(m), m.text)
-                    for m in speaker.mentions
-                ],
+        if mentions:
+            conn.execute(
+                """INSERT INTO mentions (article_id, speaker_id, local_id, spans, text)
+                   SELECT %s, m.speaker_id, m.local_id, m.spans, m.text
+                   FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[])
+                       WITH ORDINALITY AS m(speaker_id, local_id, spans, text, n)
+                   ORDER BY m.n""",
+                (linked.id, *_columns(mentions, 4)),
             )
-        return speaker_id
 
     def _insert_attributions(
-        self, conn: psycopg.Connection, linked: LinkedArticle, speakers: dict[str, int]
+        self,
+        conn: psycopg.Connection,
+        linked: LinkedArticle,
+        speakers: dict[str, int],
+        cluster_ids: list[int],
+        attribution_ids: list[int],
     ) -> dict[int, int]:
+        """The article's statements (with their allocated ids), the quote clusters they
+        open (allocated ids), their new variants with those variants' postings, and what
+        they are about. Returns the clusters opened, by attribution index."""
+        opens = self._new_clusters(linked)
+        fresh = iter(cluster_ids)
         created: dict[int, int] = {}
+        clusters: list[tuple[int, str]] = []
+        variants: list[tuple[int, int, str]] = []  # (index, cluster, words)
+        postings: list[tuple[int, int, int]] = []  # (namespace, key, index)
+        rows: list[dict[str, Any]] = []
+        about: list[tuple[int, str, str, str]] = []
         for index, attribution in enumerate(linked.document.attributions):
             quote = linked.quotes[index] if index < len(linked.quotes) else None
             cluster_id = None
             if quote is not None:
                 cluster_id = quote.cluster_id
-                if cluster_id is None and quote.same_as in created:
-                    cluster_id = created[quote.same_as]
+                if cluster_id is None and opens[index] is not None:
+                    cluster_id = created[opens[index]]
                 elif cluster_id is None:
-                    cluster_id = conn.execute(
-                        "INSERT INTO quote_clusters (text) VALUES (%s) RETURNING id", (quote.text,)
-                    ).fetchone()[0]
-                    created[index] = cluster_id
-                item = self._add_variant(conn, cluster_id, quote.words) if quote.words else None
-                if item is not None:
-                    self._add_keys(conn, item, quote.keys)
+                    cluster_id = created[index] = next(fresh)
+                    clusters.append((cluster_id, quote.text))
+                if quote.words:
+                    variants.append((index, cluster_id, quote.words))
+                    postings += [(ns, key, index) for ns, key in quote.keys]
             ref = attribution.speaker
             speaker_id = speakers.get(ref.id) if ref is not None and ref.id else None
-            values = attribution_values(
-                linked.id, attribution, speaker_id, cluster_id, quote, linked.document.published
+            rows.append(
+                attribution_values(
+                    linked.id, attribution, speaker_id, cluster_id, quote, linked.document.published
+                )
             )
-            row_id = conn.execute(
-                insert_sql("attributions", values, "%s") + " RETURNING id", tuple(values.values())
-            ).fetchone()[0]
             keys = linked.about_keys[index] if index < len(linked.about_keys) else []
-            about = [
-                (row_id, e.name, e.type, key)
+            about += [
+                (attribution_ids[index], e.name, e.type, key)
                 for e, key in zip(attribution.about, keys, strict=False)
             ]
-            if about:
-                with conn.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO about (attribution_id, name, type, key)"
-                        " VALUES (%s, %s, %s, %s)",
-                        about,
-                    )
-                    cursor.executemany(
-                        "INSERT INTO about_names (name) VALUES (%s) ON CONFLICT DO NOTHING",
-                        [(name,) for _, name, _, _ in about],
-                    )
+        if clusters:
+            conn.execute(
+                """INSERT INTO quote_clusters (id, text)
+                   SELECT * FROM unnest(%s::bigint[], %s::text[])""",
+                _columns(clusters, 2),
+            )
+        if variants:
+            # A variant already stored (or twice in the article) is not inserted again,
+            # and only the variants inserted get their postings.
+            conn.execute(
+                """WITH v AS (
+                       SELECT n, cluster_id, text COLLATE "C" AS text
+                       FROM unnest(%s::integer[], %s::bigint[], %s::text[])
+                           AS v(n, cluster_id, text)
+                   ), added AS (
+                       INSERT INTO quote_variants (cluster_id, text)
+                       SELECT cluster_id, text FROM v ORDER BY n
+                       ON CONFLICT DO NOTHING RETURNING id, cluster_id, text
+                   )
+                   INSERT INTO link_keys (namespace, key, item)
+                   SELECT k.namespace, k.key, added.id
+                   FROM unnest(%s::integer[], %s::bigint[], %s::integer[]) AS k(namespace, key, n)
+                   JOIN v ON v.n = k.n
+                   JOIN added ON added.cluster_id = v.cluster_id AND added.text = v.text
+                   ON CONFLICT DO NOTHING""",
+                (*_columns(variants, 3), *_columns(postings, 3)),
+            )
+        if rows:
+            names = list(_ATTRIBUTION_TYPES)
+            unnest = ", ".join(f"%s::{t}[]" for t in _ATTRIBUTION_TYPES.values())
+            # with their article's date and outlet (migration 2)
+            conn.execute(
+                f"""INSERT INTO attributions (id, {", ".join(names)}, published, outlet)
+                    SELECT u.*, %s, %s FROM unnest(%s::bigint[], {unnest}) AS u""",
+                (
+                    linked.document.published,
+                    linked.document.outlet,
+                    attribution_ids,
+                    *([row[name] for row in rows] for name in names),
+                ),
+            )
+        if about:
+            conn.execute(
+                """INSERT INTO about (attribution_id, name, type, key)
+                   SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[])""",
+                _columns(about, 4),
+            )
+            conn.execute(
+                """INSERT INTO about_names (name) SELECT DISTINCT name FROM unnest(%s::text[])
+                   AS n(name) ON CONFLICT DO NOTHING""",
+                (sorted({name for _, name, _, _ in about}),),
+            )
         return created
 
     def _count(self, conn: psycopg.Connection, article_id: str, published: str | None) -> None:
@@ -166,12 +338,25 @@ class PostgresWrites:
                WHERE id = n.speaker_id""",
             params,
         )
-        conn.execute(
-            """UPDATE quote_clusters SET articles = articles + 1,
-                   first_published = LEAST(first_published, %(p)s::text)
-               WHERE id IN (SELECT cluster_id FROM attributions
-                            WHERE article_id = %(a)s AND cluster_id IS NOT NULL)""",
-            params,
+        # How many of its clusters it made reported by two articles, how many articles
+        # its story has now: read by ``_counts`` (the answers come with the pipeline's).
+        self._local.count_cursors = (
+            conn.execute(
+                """WITH counted AS (
+                       UPDATE quote_clusters SET articles = articles + 1,
+                           first_published = LEAST(first_published, %(p)s::text)
+                       WHERE id IN (SELECT cluster_id FROM attributions
+                                    WHERE article_id = %(a)s AND cluster_id IS NOT NULL)
+                       RETURNING articles
+                   )
+                   SELECT count(*) FROM counted WHERE articles = 2""",
+                params,
+            ),
+            conn.execute(
+                """SELECT count(*) FROM articles
+                   WHERE story_id = (SELECT story_id FROM articles WHERE id = %(a)s)""",
+                params,
+            ),
         )
         conn.execute(
             """INSERT INTO cluster_reports AS c
@@ -187,3 +372,40 @@ class PostgresWrites:
                    first_statement = LEAST(c.first_statement, excluded.first_statement)""",
             params,
         )
+
+    def _counts(self, linked: LinkedArticle) -> Counter[tuple[str, str]]:
+        """What the article adds to the running totals of ``stats()`` (``store_counts``),
+        by ``(what, key)``: from the article, and from the answers ``_count`` asked for."""
+        d = linked.document
+        counts: Counter[tuple[str, str]] = Counter()
+        counts["articles", ""] += 1
+        counts["attributed_articles", ""] += int(bool(linked.attributed))
+        counts["language", d.language if d.language is not None else "?"] += 1
+        if d.outlet is not None:
+            counts["outlet", d.outlet] += 1
+        counts["statements", ""] += len(d.attributions)
+        counts.update(("kind", a.kind) for a in d.attributions)
+        counts["speakers", ""] += sum(1 for ls in linked.speakers if ls.corpus_id is None)
+        crossed, story = (cursor.fetchone()[0] for cursor in self._local.count_cursors)
+        counts["quote_clusters", ""] += crossed
+        counts["stories" if story == 1 else "republished_stories", ""] += story in (1, 2)
+        return +counts  # without the zeros
+
+    @staticmethod
+    def _add_counts(conn: psycopg.Connection, counts: Counter[tuple[str, str]]) -> None:
+        """Add ``counts`` to ``store_counts``, in one statement. A write batch adds its
+        articles' counts once, at its end: a row updated once per article in one
+        transaction would drag every earlier version of itself along."""
+        if counts:
+            rows = sorted(counts.items())
+            conn.execute(
+                _ADD_COUNTS,
+                ([w for (w, _), _ in rows], [k for (_, k), _ in rows], [n for _, n in rows]),
+            )
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """``rows`` as ``width`` column lists (the arrays an ``unnest`` takes)."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]

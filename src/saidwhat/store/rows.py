@@ -7,6 +7,7 @@ name), the columns a statement is read with (``STATEMENT_COLUMNS`` over
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from saidwhat.link import quote_words, word_diff
@@ -158,16 +159,22 @@ def statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
     )
 
 
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> tuple[str, ...]:
+    """``quote_words`` of a wording (cached: listings show the same clusters again)."""
+    return tuple(quote_words(text))
+
+
 def variants(base: str, wordings: list[tuple[str, int, str | None]]) -> list[QuoteVariant]:
     """Each distinct wording (by normalised words), earliest first, with its word diff from
     ``base``; ``wordings`` are ``(text, occurrences, outlets joined by U+001F)``."""
     grouped: dict[tuple[str, ...], list[tuple[str, int, str | None]]] = {}
     for wording in wordings:
-        grouped.setdefault(tuple(quote_words(wording[0])), []).append(wording)
+        grouped.setdefault(_words(wording[0]), []).append(wording)
     return [
         QuoteVariant(
             text=group[0][0],
-            diff=tuple(word_diff(base, group[0][0])),
+            diff=tuple(word_diff(base, group[0][0])),  # cached by word_diff
             occurrences=sum(n for _, n, _ in group),
             outlets=tuple(
                 dict.fromkeys(o for _, _, outs in group for o in (outs or "").split("\x1f") if o)
