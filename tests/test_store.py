@@ -432,6 +432,24 @@ def test_walking_newest_first_and_sorting_the_matches_agree(
     assert [p for _, p in found[True]] == sorted((p for _, p in found[True]), reverse=True)
 
 
+def test_a_reader_s_cluster_listing_follows_another_writer(corpus: Store, location: str) -> None:
+    with open_store(location, readonly=True) as reader:
+        before = reader.clusters()
+        assert reader.clusters() == before  # the same, asked again
+        (mayor,) = [c for c in before if "harbour workers" in c.text]
+        add(
+            corpus,
+            article(
+                "later",
+                [("Elena Varga", "PERSON", "repeated", QUOTE)],
+                outlet="Evening Star",
+                published="2026-03-06",
+            ),
+        )
+        (after,) = [c for c in reader.clusters() if c.id == mayor.id]
+        assert after.size == mayor.size + 1 and "Evening Star" in str(after.to_dict())
+
+
 def test_running_totals_match_a_recount(corpus: Store) -> None:
     recount = rows(
         corpus,
