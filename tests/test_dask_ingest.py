@@ -7,10 +7,16 @@ tagger, the sample corpus. One cluster (``cluster``) serves the ``tcp://`` tests
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
 import sqlite3
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import cloudpickle
@@ -237,3 +243,112 @@ def test_more_local_workers_than_cores_warn_and_too_many_are_refused(tmp_path: P
     assert f"warning: --dask local:{many} starts more worker processes than" in err
     code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", "local:100000")
     assert code == 2 and "at most 256 worker processes" in err and not db.exists()
+
+
+# -- the scheduler dies mid-run --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def scheduler_and_worker(logs: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A ``dask scheduler`` and a ``dask worker`` (one thread) as subprocesses, as on a
+    real cluster; yields the scheduler's address and process once the worker has joined.
+    Both are killed on exit (the worker with its nanny's child)."""
+    port = str(free_port())
+    address = f"tcp://127.0.0.1:{port}"
+    cli = [sys.executable, "-m"]
+    commands = {
+        "scheduler": [*cli, "distributed.cli.dask_scheduler", "--host", "127.0.0.1"]
+        + ["--port", port, "--no-dashboard"],
+        "worker": [*cli, "distributed.cli.dask_worker", address, "--nthreads", "1"]
+        + ["--no-dashboard"],
+    }
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for name, command in commands.items():
+            with (logs / f"{name}-{port}.log").open("wb") as log:
+                processes.append(
+                    subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
+                )
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address, processes[0]
+    finally:
+        for process in processes:
+            with suppress(ProcessLookupError):  # its session: the nanny's child too
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def stored(db: Path) -> int:
+    """Articles committed in ``db`` so far (0 before its tables exist)."""
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+    finally:
+        conn.close()
+
+
+def ingest_process(inputs: Path, db: Path, address: str) -> subprocess.Popen[str]:
+    """``saidwhat ingest INPUTS --dask ADDRESS`` in its own process, stderr piped."""
+    command = [sys.executable, "-c", "from saidwhat.cli import main; main()", "ingest"]
+    return subprocess.Popen(
+        [*command, str(inputs), "--db", str(db), "--dask", address, *FAST],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_scheduler_killed_mid_run_stops_it_in_one_line_and_a_rerun_stores_the_rest(
+    tmp_path: Path,
+) -> None:
+    count = 200
+    inputs = tmp_path / "news.jsonl"
+    with inputs.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            row = {"id": f"a{n}", "url": f"https://news.example/{n}", "text": article(n)}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    db = tmp_path / "dask.db"
+    with scheduler_and_worker(tmp_path) as (address, scheduler):
+        run_ = ingest_process(inputs, db, address)
+        try:
+            deadline = time.monotonic() + 120
+            while (done := stored(db)) == 0 and run_.poll() is None:
+                assert time.monotonic() < deadline, "no article stored in 120 s"
+                time.sleep(0.05)
+            assert done and run_.poll() is None, "the run ended before its scheduler was killed"
+            scheduler.kill()  # as a crash or the OOM killer would
+            _, err = run_.communicate(timeout=60)
+        finally:
+            if run_.poll() is None:
+                run_.kill()
+                run_.wait()
+    assert run_.returncode == 1 and "Traceback" not in err, err
+    (line,) = [line for line in err.splitlines() if "Dask dashboard" not in line]
+    assert line.startswith(f"saidwhat: error: lost the Dask scheduler at {address}")
+    assert line.endswith("the articles written are kept: rerun to finish the rest")
+    kept = stored(db)
+    assert 0 < kept < count
+
+    # A new scheduler and worker: the rerun skips what was committed and stores the rest.
+    with scheduler_and_worker(tmp_path) as (address, _):
+        code, _, err = run("ingest", str(inputs), "--db", str(db), "--dask", address, *FAST)
+    assert code == 0 and "Traceback" not in err, err
+    assert f"stored {count - kept} article(s)" in err and f"{kept} duplicate(s) skipped" in err
+    # Every article once, with what one uninterrupted single-process run stores.
+    single = tmp_path / "single.db"
+    code, _, err = run("ingest", str(inputs), "--db", str(single), "--jobs", "1", *FAST)
+    assert code == 0, err
+    expected, got = snapshot(single), snapshot(db)
+    assert len(got["articles"]) == count
+    assert got == expected
