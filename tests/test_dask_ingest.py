@@ -7,6 +7,7 @@ tagger, the sample corpus. One cluster (``cluster``) serves the ``tcp://`` tests
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -35,6 +36,9 @@ from saidwhat.store import SQLiteStore
 pytestmark = pytest.mark.model
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
+#: What ``ingest --dask local`` says of the dashboard: Dask's needs bokeh, which saidwhat
+#: does not install.
+DASHBOARD = "http" if importlib.util.find_spec("bokeh") else "none (the scheduler serves none"
 FAST = ("--tagger", "fast")
 #: A text holding this fails inside the worker under ``BoomPlugin``; one holding DIE kills it.
 BOOM, DIE = "BOOM", "DIE"
@@ -136,7 +140,7 @@ def test_local_cluster_stores_what_jobs_1_stores_and_a_rerun_adds_nothing(
     db = tmp_path / "dask.db"
     code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", "local:2", *FAST)
     assert code == 0, err
-    assert "saidwhat: Dask dashboard: http" in err and "Traceback" not in err
+    assert f"saidwhat: Dask dashboard: {DASHBOARD}" in err and "Traceback" not in err
     assert "stored 16 article(s)" in err
     expected, got = snapshot(by_jobs), snapshot(db)
     assert len(got["articles"]) == 16 and len(got["statements"]) > 50
@@ -147,9 +151,11 @@ def test_local_cluster_stores_what_jobs_1_stores_and_a_rerun_adds_nothing(
 
     # The rerun, on a running cluster: every article is skipped before it is sent.
     address = cluster.scheduler.address
-    code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", address, *FAST)
+    command = ["ingest", str(SAMPLES), "--db", str(db), "--dask", address, "--no-dashboard"]
+    code, _, err = run(*command, *FAST)
     assert code == 0, err
     assert "stored 0 article(s)" in err and "16 duplicate(s) skipped" in err
+    assert "dashboard" not in err
     assert snapshot(db) == got
 
 
@@ -176,6 +182,21 @@ def test_an_article_that_raises_on_a_worker_is_a_failure_and_the_others_are_stor
     code, _, err = run("ingest", str(inputs), "--db", str(db), "--dask", address, *FAST)
     assert code == 0, err
     assert "stored 1 article(s)" in err and "5 duplicate(s) skipped" in err
+
+
+def test_the_dashboard_link_only_when_there_is_a_dashboard() -> None:
+    # No worker: only the scheduler's HTTP server matters here.
+    for wanted in (True, False):
+        cluster = saidwhat.cluster.local_cluster(0, dashboard=wanted)
+        try:
+            with Client(cluster) as client:
+                link = saidwhat.cluster.dashboard(client)
+        finally:
+            cluster.close()
+        if wanted and DASHBOARD == "http":
+            assert link and link.startswith("http://") and link.endswith("/status")
+        else:  # not started, or its page says it needs bokeh: no link
+            assert link is None
 
 
 def test_dask_and_jobs_together_are_refused_in_one_line(tmp_path: Path) -> None:
@@ -339,6 +360,8 @@ def test_a_scheduler_killed_mid_run_stops_it_in_one_line_and_a_rerun_stores_the_
     assert line.endswith("the articles written are kept: rerun to finish the rest")
     kept = stored(db)
     assert 0 < kept < count
+    # That scheduler serves no dashboard (--no-dashboard), though it has an HTTP server.
+    assert "saidwhat: Dask dashboard: none" in err
 
     # A new scheduler and worker: the rerun skips what was committed and stores the rest.
     with scheduler_and_worker(tmp_path) as (address, _):
