@@ -149,11 +149,10 @@ def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -
     "core); tcp://HOST:PORT uses a running scheduler. This process still writes.",
 )
 @click.option(
-    "--dashboard/--no-dashboard",
-    "show_dashboard",
-    default=True,
-    help="With --dask, print the link of Dask's dashboard (it needs bokeh); --no-dashboard "
-    "with --dask local starts none.  [default: --dashboard]",
+    "--no-dashboard",
+    is_flag=True,
+    help="With --dask: no line with the link of Dask's dashboard, and with --dask local no "
+    "dashboard started.",
 )
 @max_bytes_option
 @max_file_bytes_option
@@ -170,7 +169,7 @@ def ingest_command(
     db: str | None,
     jobs: int,
     dask_address: str | None,
-    show_dashboard: bool,
+    no_dashboard: bool,
     max_bytes: int,
     max_file_bytes: int,
     max_file_articles: int,
@@ -193,7 +192,7 @@ def ingest_command(
     if all(names_nothing(p) for p in paths):  # a mistyped path: make no store for it
         fail(f"no such file, directory or matching files: {', '.join(paths)}")
     # The cluster first: a scheduler that cannot be reached makes no store.
-    with _executor(dask_address, show_dashboard) as executor, _store(db, readonly=False) as store:
+    with _executor(dask_address, not no_dashboard) as executor, _store(db, readonly=False) as store:
         failures = failures or _failures_file(db)
         interactive = sys.stderr.isatty()
         total = (
