@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -31,6 +32,7 @@ from saidwhat.cli import main
 from saidwhat.cluster import DaskExecutor
 from saidwhat.errors import ClusterError
 from saidwhat.model import Document
+from saidwhat.parse import load_pipeline
 from saidwhat.store import SQLiteStore
 
 pytestmark = pytest.mark.model
@@ -197,6 +199,30 @@ def test_the_dashboard_link_only_when_there_is_a_dashboard() -> None:
             assert link and link.startswith("http://") and link.endswith("/status")
         else:  # not started, or its page says it needs bokeh: no link
             assert link is None
+
+
+def test_a_worker_whose_vocabulary_outgrew_its_bound_loads_its_pipeline_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # In this process, as on a worker: words it has never read grow the vocabulary.
+    monkeypatch.setattr(saidwhat.cluster, "MAX_NEW_STRINGS", 20)
+    new = uuid.uuid4().hex[:8]
+    documents = [
+        Document(id=str(n), text=article(n, f" Zq{new}{n} Wv{new}{n} met Yx{new}{n}."))
+        for n in range(4)
+    ]
+    before = load_pipeline(tagger="fast")
+    got = saidwhat.cluster.extract_partition(documents, tagger="fast", min_confidence=None)
+    after = load_pipeline(tagger="fast")
+    assert after is not before  # loaded afresh, without the words read
+    assert len(after.vocab.strings) < len(before.vocab.strings)
+    assert f"Zq{new}0" in before.vocab.strings and f"Zq{new}0" not in after.vocab.strings
+    assert sum(len(d.attributions) for d in got) >= 4 and not any(d.error for d in got)
+    # The same extraction with the fresh pipeline; a small growth keeps it.
+    monkeypatch.setattr(saidwhat.cluster, "MAX_NEW_STRINGS", 1_000)
+    again = saidwhat.cluster.extract_partition(documents, tagger="fast", min_confidence=None)
+    assert [d.to_dict() for d in again] == [d.to_dict() for d in got]
+    assert load_pipeline(tagger="fast") is after
 
 
 def test_dask_and_jobs_together_are_refused_in_one_line(tmp_path: Path) -> None:

@@ -4,8 +4,10 @@ The client (the ``saidwhat ingest`` process) reads the inputs, skips the article
 already stored, and cuts the rest into partitions as they are read (at most
 ``PARTITION_ARTICLES`` articles and ``PARTITION_CHARS`` characters), so that a huge
 input is never in memory at once. Each partition is extracted on a worker by
-``pipeline.extract_batch``, a pure function of the articles; the worker's pipeline is
-loaded once, when ``PipelinePlugin`` is set up on it, and every task there reuses it.
+``pipeline.extract_batch`` (``extract_partition``), a pure function of the articles; the
+worker's pipeline is loaded (and warmed up) once, when ``PipelinePlugin`` is set up on it,
+and every task there reuses it, until its vocabulary has grown by ``MAX_NEW_STRINGS``
+strings, when it is loaded afresh: a worker's memory does not grow with the corpus.
 At most ``in_flight`` partitions are out at a time (backpressure: the inputs are read
 as fast as the writer writes); results arrive as they complete and are handed on in
 input order, so a Dask run stores exactly what ``--jobs`` does, ids included. Linking
@@ -48,6 +50,7 @@ from distributed.comm.core import CommClosedError
 from saidwhat.errors import ClusterError, SaidwhatError
 from saidwhat.model import Document
 from saidwhat.parse import load_pipeline
+from saidwhat.parse.nlp import forget_pipelines
 from saidwhat.pipeline import extract_batch, failed_extraction, start_worker
 
 #: The most articles, and characters, of one partition: small enough that a lost
@@ -61,6 +64,11 @@ RETRIES = 2
 PLUGIN = "saidwhat-pipeline"
 #: Submits one partition's extraction.
 Submit = Callable[[list[Document]], Future]
+#: A worker's spaCy vocabulary (its StringStore and lexemes: every new word, name or
+#: number it has read) grows with the corpus; once it holds this many strings more than
+#: when its pipeline was loaded (some 100 MiB), the worker loads the pipeline afresh, a
+#: few seconds between two tasks, so that its memory stays bounded on any corpus.
+MAX_NEW_STRINGS = 1_000_000
 #: The heap trimming threshold Dask's nanny starts its workers with (its
 #: ``distributed.nanny.pre-spawn-environ``), which makes the parser about a quarter slower.
 DASK_TRIM_THRESHOLD = "65536"
@@ -282,7 +290,7 @@ class DaskExecutor:
     def _submitter(self, tagger: str, min_confidence: float | None, retries: int) -> Submit:
         def submit(batch: list[Document]) -> Future:
             return self.client.submit(
-                extract_batch,
+                extract_partition,
                 batch,
                 tagger=tagger,
                 min_confidence=min_confidence,
@@ -291,6 +299,27 @@ class DaskExecutor:
             )
 
         return submit
+
+
+#: The size of each pipeline's vocabulary when it was loaded (by ``id``) in this process.
+_loaded_strings: dict[int, int] = {}
+
+
+def extract_partition(
+    documents: list[Document], *, tagger: str, min_confidence: float | None
+) -> list[Document]:
+    """A worker's task: ``pipeline.extract_batch`` of ``documents``; then, if the
+    pipeline's vocabulary has grown by more than ``MAX_NEW_STRINGS``, the pipeline is
+    loaded afresh for the next task (what was extracted is plain data, kept)."""
+    nlp = load_pipeline(tagger=tagger, min_confidence=min_confidence)
+    loaded = _loaded_strings.setdefault(id(nlp), len(nlp.vocab.strings))
+    done = extract_batch(documents, tagger=tagger, min_confidence=min_confidence)
+    if len(nlp.vocab.strings) - loaded > MAX_NEW_STRINGS:
+        del _loaded_strings[id(nlp)]
+        forget_pipelines()
+        fresh = load_pipeline(tagger=tagger, min_confidence=min_confidence)
+        _loaded_strings[id(fresh)] = len(fresh.vocab.strings)
+    return done
 
 
 def _in_order(
