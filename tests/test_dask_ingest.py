@@ -225,6 +225,30 @@ def test_a_worker_whose_vocabulary_outgrew_its_bound_loads_its_pipeline_afresh(
     assert load_pipeline(tagger="fast") is after
 
 
+@pytest.mark.parametrize("threshold", ["65536", "1048576", None])
+def test_a_worker_started_with_dasks_trim_threshold_gets_glibcs_back(
+    threshold: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, param: int, value: int) -> int:
+            calls.append((param, value))
+            return 1
+
+    monkeypatch.setattr(saidwhat.cluster.ctypes, "CDLL", lambda name: Libc())
+    monkeypatch.setattr(saidwhat.cluster.sys, "platform", "linux")
+    if threshold is None:
+        monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", threshold)
+    saidwhat.cluster.keep_freed_memory()
+    if threshold == saidwhat.cluster.DASK_TRIM_THRESHOLD:  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+        assert calls == [(-3, 32 * 2**20), (-1, 64 * 2**20)]
+    else:  # glibc's defaults already, or the administrator's choice
+        assert calls == []
+
+
 def test_dask_and_jobs_together_are_refused_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "no.db"
     code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", "local", "--jobs", "2")
