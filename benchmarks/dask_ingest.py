@@ -13,9 +13,12 @@ executor differs:
   "startup"): a cluster is started once for many runs;
 - **dask, Dask's malloc** (with ``--dask-malloc``): the same on a plain ``LocalCluster``,
   whose nanny starts the workers with ``MALLOC_TRIM_THRESHOLD_=65536``, as before
-  ``local_cluster`` (and as ``dask worker`` does; the worker plugin undoes it there, but not
-  here, to show what it costs).
+  ``local_cluster`` (and as ``dask worker`` does; the worker plugin undoes it there, but is
+  told not to here, to show what it costs).
 
+Each run's CPU time is given for this process (reading, writing; with Dask also the
+scheduler and the nannies) and for the workers (the Dask worker processes; ``--jobs N``'s
+pool processes, counted when the pool is closed), user and system (kernel) time apart.
 ``--executors`` picks some of them. With ``--worker-memory``, each Dask worker's peak
 resident memory is measured over each run (Linux: ``VmHWM``, reset before the run through
 ``/proc/self/clear_refs``), and its resident memory and spaCy vocabulary (strings, lexemes)
@@ -36,6 +39,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -86,6 +90,32 @@ def worker_memory(tagger: str) -> dict[str, float]:
         "strings": len(nlp.vocab.strings),
         "lexemes": len(nlp.vocab),
     }
+
+
+class CPU:
+    """The CPU time this process, and the workers (Dask's when ``client``, else the
+    waited-for children: ``--jobs``'s pool), use from now on."""
+
+    def __init__(self, client: Client | None) -> None:
+        import psutil
+
+        pids = client.run(os.getpid).values() if client is not None else []
+        self.workers = [psutil.Process(pid) for pid in pids]
+        self.start = self.now()
+
+    def now(self) -> tuple[float, float, float]:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        if self.workers:
+            times = [worker.cpu_times() for worker in self.workers]
+            user, system = sum(t.user for t in times), sum(t.system for t in times)
+        else:
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            user, system = children.ru_utime, children.ru_stime
+        return own.ru_utime + own.ru_stime, user, system
+
+    def used(self) -> tuple[float, float, float]:
+        """This process's CPU seconds, the workers' user and system CPU seconds."""
+        return tuple(b - a for a, b in zip(self.start, self.now(), strict=True))  # type: ignore[return-value]
 
 
 class Sampler:
@@ -177,10 +207,11 @@ def main(argv: list[str] | None = None) -> None:
                 os.environ.update(environ)
                 client = Client(cluster)
                 clusters[name] = (cluster, client)
-                client.register_plugin(PipelinePlugin(args.tagger, None))
+                plugin = PipelinePlugin(args.tagger, None, tune_malloc=name == "dask")
+                client.register_plugin(plugin)
                 startup[name] = time.perf_counter() - start
                 executors[name] = {"executor": DaskExecutor(client)}
-            best: dict[str, tuple[float, int, int]] = {}
+            best: dict[str, tuple[float, ...]] = {}
             memory: dict[str, list[tuple[int, dict[str, dict[str, float]]]]] = {}
             for n in range(args.repeat):
                 for name, options in executors.items():
@@ -190,7 +221,9 @@ def main(argv: list[str] | None = None) -> None:
                     if args.worker_memory and client is not None:
                         client.run(reset_peak_memory)
                         sampler = Sampler(client, args.tagger, args.sample_every)
+                    cpu = CPU(client)
                     got = timed_ingest(path, db, sampler, tagger=args.tagger, **options)
+                    got = (*got, *cpu.used())
                     if sampler is not None:
                         sampler.take(got[1])
                         memory[f"{name}, run {n + 1}"] = sampler.samples
@@ -213,11 +246,17 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.workers} workers, best of {args.repeat}; Dask cluster startup (workers' "
         f"pipelines loaded) {started or 'none'}, not timed below\n"
     )
-    print("| executor | seconds | articles/s | stored | statements |")
-    print("|---|---:|---:|---:|---:|")
-    for name, (seconds, stored, statements) in best.items():
+    print(
+        "| executor | seconds | articles/s | stored | statements | CPU s: this process | "
+        "workers (user) | workers (system) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, (seconds, stored, statements, own, user, system) in best.items():
         rate = args.articles / seconds
-        print(f"| {name} | {seconds:.1f} | {rate:.1f} | {stored} | {statements} |")
+        print(
+            f"| {name} | {seconds:.1f} | {rate:.1f} | {stored:.0f} | {statements:.0f} | "
+            f"{own:.1f} | {user:.1f} | {system:.1f} |"
+        )
     jobs_n = best.get(f"jobs {args.workers}")
     for name in ("dask", "dask, Dask's malloc"):
         if name in best and jobs_n:
