@@ -32,6 +32,7 @@ What happens when something fails:
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import logging
 import os
 import sys
@@ -131,10 +132,17 @@ def local_cluster(workers: int, *, dashboard: bool = True) -> LocalCluster:
     freed memory back to the system at once, which costs the parser a quarter more CPU
     (in the kernel, mapping pages again). ``dashboard``: the scheduler serves Dask's
     dashboard (on port 8787, or another when that one is taken), which needs bokeh;
-    without, it serves only Dask's small HTTP endpoints (health, metrics).
+    without, it serves only Dask's small HTTP endpoints (health, metrics), and the
+    workers do not profile themselves for it.
     """
-    trim = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-    with warnings.catch_warnings(), dask.config.set({trim: None}):
+    served = dashboard and importlib.util.find_spec("bokeh") is not None
+    settings = {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+        # Only the dashboard shows the workers' profiles, which they keep for 1,000 s
+        # (distributed.admin.low-level-log-length): some 130 MiB each with spaCy's stacks.
+        "distributed.worker.profile.enabled": served,
+    }
+    with warnings.catch_warnings(), dask.config.set(settings):
         # port 8787 taken: the link printed says which
         warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
         return LocalCluster(
