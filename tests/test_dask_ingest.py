@@ -7,10 +7,18 @@ tagger, the sample corpus. One cluster (``cluster``) serves the ``tcp://`` tests
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
+import signal
+import socket
 import sqlite3
+import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import cloudpickle
@@ -24,11 +32,15 @@ from saidwhat.cli import main
 from saidwhat.cluster import DaskExecutor
 from saidwhat.errors import ClusterError
 from saidwhat.model import Document
+from saidwhat.parse import load_pipeline
 from saidwhat.store import SQLiteStore
 
 pytestmark = pytest.mark.model
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
+#: What ``ingest --dask local`` says of the dashboard: Dask's needs bokeh, which saidwhat
+#: does not install.
+DASHBOARD = "http" if importlib.util.find_spec("bokeh") else "none (the scheduler serves none"
 FAST = ("--tagger", "fast")
 #: A text holding this fails inside the worker under ``BoomPlugin``; one holding DIE kills it.
 BOOM, DIE = "BOOM", "DIE"
@@ -130,7 +142,7 @@ def test_local_cluster_stores_what_jobs_1_stores_and_a_rerun_adds_nothing(
     db = tmp_path / "dask.db"
     code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", "local:2", *FAST)
     assert code == 0, err
-    assert "saidwhat: Dask dashboard: http" in err and "Traceback" not in err
+    assert f"saidwhat: Dask dashboard: {DASHBOARD}" in err and "Traceback" not in err
     assert "stored 16 article(s)" in err
     expected, got = snapshot(by_jobs), snapshot(db)
     assert len(got["articles"]) == 16 and len(got["statements"]) > 50
@@ -141,9 +153,11 @@ def test_local_cluster_stores_what_jobs_1_stores_and_a_rerun_adds_nothing(
 
     # The rerun, on a running cluster: every article is skipped before it is sent.
     address = cluster.scheduler.address
-    code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", address, *FAST)
+    command = ["ingest", str(SAMPLES), "--db", str(db), "--dask", address, "--no-dashboard"]
+    code, _, err = run(*command, *FAST)
     assert code == 0, err
     assert "stored 0 article(s)" in err and "16 duplicate(s) skipped" in err
+    assert "dashboard" not in err
     assert snapshot(db) == got
 
 
@@ -170,6 +184,69 @@ def test_an_article_that_raises_on_a_worker_is_a_failure_and_the_others_are_stor
     code, _, err = run("ingest", str(inputs), "--db", str(db), "--dask", address, *FAST)
     assert code == 0, err
     assert "stored 1 article(s)" in err and "5 duplicate(s) skipped" in err
+
+
+def test_the_dashboard_link_only_when_there_is_a_dashboard() -> None:
+    # No worker: only the scheduler's HTTP server matters here.
+    for wanted in (True, False):
+        cluster = saidwhat.cluster.local_cluster(0, dashboard=wanted)
+        try:
+            with Client(cluster) as client:
+                link = saidwhat.cluster.dashboard(client)
+        finally:
+            cluster.close()
+        if wanted and DASHBOARD == "http":
+            assert link and link.startswith("http://") and link.endswith("/status")
+        else:  # not started, or its page says it needs bokeh: no link
+            assert link is None
+
+
+def test_a_worker_whose_vocabulary_outgrew_its_bound_loads_its_pipeline_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # In this process, as on a worker: words it has never read grow the vocabulary.
+    monkeypatch.setattr(saidwhat.cluster, "MAX_NEW_STRINGS", 20)
+    new = uuid.uuid4().hex[:8]
+    documents = [
+        Document(id=str(n), text=article(n, f" Zq{new}{n} Wv{new}{n} met Yx{new}{n}."))
+        for n in range(4)
+    ]
+    before = load_pipeline(tagger="fast")
+    got = saidwhat.cluster.extract_partition(documents, tagger="fast", min_confidence=None)
+    after = load_pipeline(tagger="fast")
+    assert after is not before  # loaded afresh, without the words read
+    assert len(after.vocab.strings) < len(before.vocab.strings)
+    assert f"Zq{new}0" in before.vocab.strings and f"Zq{new}0" not in after.vocab.strings
+    assert sum(len(d.attributions) for d in got) >= 4 and not any(d.error for d in got)
+    # The same extraction with the fresh pipeline; a small growth keeps it.
+    monkeypatch.setattr(saidwhat.cluster, "MAX_NEW_STRINGS", 1_000)
+    again = saidwhat.cluster.extract_partition(documents, tagger="fast", min_confidence=None)
+    assert [d.to_dict() for d in again] == [d.to_dict() for d in got]
+    assert load_pipeline(tagger="fast") is after
+
+
+@pytest.mark.parametrize("threshold", ["65536", "1048576", None])
+def test_a_worker_started_with_dasks_trim_threshold_gets_glibcs_back(
+    threshold: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, param: int, value: int) -> int:
+            calls.append((param, value))
+            return 1
+
+    monkeypatch.setattr(saidwhat.cluster.ctypes, "CDLL", lambda name: Libc())
+    monkeypatch.setattr(saidwhat.cluster.sys, "platform", "linux")
+    if threshold is None:
+        monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", threshold)
+    saidwhat.cluster.keep_freed_memory()
+    if threshold == saidwhat.cluster.DASK_TRIM_THRESHOLD:  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+        assert calls == [(-3, 32 * 2**20), (-1, 64 * 2**20)]
+    else:  # glibc's defaults already, or the administrator's choice
+        assert calls == []
 
 
 def test_dask_and_jobs_together_are_refused_in_one_line(tmp_path: Path) -> None:
@@ -237,3 +314,114 @@ def test_more_local_workers_than_cores_warn_and_too_many_are_refused(tmp_path: P
     assert f"warning: --dask local:{many} starts more worker processes than" in err
     code, _, err = run("ingest", str(SAMPLES), "--db", str(db), "--dask", "local:100000")
     assert code == 2 and "at most 256 worker processes" in err and not db.exists()
+
+
+# -- the scheduler dies mid-run --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def scheduler_and_worker(logs: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A ``dask scheduler`` and a ``dask worker`` (one thread) as subprocesses, as on a
+    real cluster; yields the scheduler's address and process once the worker has joined.
+    Both are killed on exit (the worker with its nanny's child)."""
+    port = str(free_port())
+    address = f"tcp://127.0.0.1:{port}"
+    cli = [sys.executable, "-m"]
+    commands = {
+        "scheduler": [*cli, "distributed.cli.dask_scheduler", "--host", "127.0.0.1"]
+        + ["--port", port, "--no-dashboard"],
+        "worker": [*cli, "distributed.cli.dask_worker", address, "--nthreads", "1"]
+        + ["--no-dashboard"],
+    }
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for name, command in commands.items():
+            with (logs / f"{name}-{port}.log").open("wb") as log:
+                processes.append(
+                    subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
+                )
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address, processes[0]
+    finally:
+        for process in processes:
+            with suppress(ProcessLookupError):  # its session: the nanny's child too
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def stored(db: Path) -> int:
+    """Articles committed in ``db`` so far (0 before its tables exist)."""
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+    finally:
+        conn.close()
+
+
+def ingest_process(inputs: Path, db: Path, address: str) -> subprocess.Popen[str]:
+    """``saidwhat ingest INPUTS --dask ADDRESS`` in its own process, stderr piped."""
+    command = [sys.executable, "-c", "from saidwhat.cli import main; main()", "ingest"]
+    return subprocess.Popen(
+        [*command, str(inputs), "--db", str(db), "--dask", address, *FAST],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_scheduler_killed_mid_run_stops_it_in_one_line_and_a_rerun_stores_the_rest(
+    tmp_path: Path,
+) -> None:
+    count = 200
+    inputs = tmp_path / "news.jsonl"
+    with inputs.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            row = {"id": f"a{n}", "url": f"https://news.example/{n}", "text": article(n)}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    db = tmp_path / "dask.db"
+    with scheduler_and_worker(tmp_path) as (address, scheduler):
+        run_ = ingest_process(inputs, db, address)
+        try:
+            deadline = time.monotonic() + 120
+            while (done := stored(db)) == 0 and run_.poll() is None:
+                assert time.monotonic() < deadline, "no article stored in 120 s"
+                time.sleep(0.05)
+            assert done and run_.poll() is None, "the run ended before its scheduler was killed"
+            scheduler.kill()  # as a crash or the OOM killer would
+            _, err = run_.communicate(timeout=60)
+        finally:
+            if run_.poll() is None:
+                run_.kill()
+                run_.wait()
+    assert run_.returncode == 1 and "Traceback" not in err, err
+    (line,) = [line for line in err.splitlines() if "Dask dashboard" not in line]
+    assert line.startswith(f"saidwhat: error: lost the Dask scheduler at {address}")
+    assert line.endswith("the articles written are kept: rerun to finish the rest")
+    kept = stored(db)
+    assert 0 < kept < count
+    # That scheduler serves no dashboard (--no-dashboard), though it has an HTTP server.
+    assert "saidwhat: Dask dashboard: none" in err
+
+    # A new scheduler and worker: the rerun skips what was committed and stores the rest.
+    with scheduler_and_worker(tmp_path) as (address, _):
+        code, _, err = run("ingest", str(inputs), "--db", str(db), "--dask", address, *FAST)
+    assert code == 0 and "Traceback" not in err, err
+    assert f"stored {count - kept} article(s)" in err and f"{kept} duplicate(s) skipped" in err
+    # Every article once, with what one uninterrupted single-process run stores.
+    single = tmp_path / "single.db"
+    code, _, err = run("ingest", str(inputs), "--db", str(single), "--jobs", "1", *FAST)
+    assert code == 0, err
+    expected, got = snapshot(single), snapshot(db)
+    assert len(got["articles"]) == count
+    assert got == expected

@@ -4,8 +4,10 @@ The client (the ``saidwhat ingest`` process) reads the inputs, skips the article
 already stored, and cuts the rest into partitions as they are read (at most
 ``PARTITION_ARTICLES`` articles and ``PARTITION_CHARS`` characters), so that a huge
 input is never in memory at once. Each partition is extracted on a worker by
-``pipeline.extract_batch``, a pure function of the articles; the worker's pipeline is
-loaded once, when ``PipelinePlugin`` is set up on it, and every task there reuses it.
+``pipeline.extract_batch`` (``extract_partition``), a pure function of the articles; the
+worker's pipeline is loaded (and warmed up) once, when ``PipelinePlugin`` is set up on it,
+and every task there reuses it, until its vocabulary has grown by ``MAX_NEW_STRINGS``
+strings, when it is loaded afresh: a worker's memory does not grow with the corpus.
 At most ``in_flight`` partitions are out at a time (backpressure: the inputs are read
 as fast as the writer writes); results arrive as they complete and are handed on in
 input order, so a Dask run stores exactly what ``--jobs`` does, ids included. Linking
@@ -29,20 +31,27 @@ What happens when something fails:
 
 from __future__ import annotations
 
+import ctypes
+import importlib.util
 import logging
 import os
+import sys
+import urllib.error
+import urllib.request
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
 
+import dask
 from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed
 from distributed.comm.core import CommClosedError
 
 from saidwhat.errors import ClusterError, SaidwhatError
 from saidwhat.model import Document
 from saidwhat.parse import load_pipeline
+from saidwhat.parse.nlp import forget_pipelines
 from saidwhat.pipeline import extract_batch, failed_extraction, start_worker
 
 #: The most articles, and characters, of one partition: small enough that a lost
@@ -56,6 +65,18 @@ RETRIES = 2
 PLUGIN = "saidwhat-pipeline"
 #: Submits one partition's extraction.
 Submit = Callable[[list[Document]], Future]
+#: A worker's spaCy vocabulary (its StringStore and lexemes: every new word, name or
+#: number it has read) grows with the corpus; once it holds this many strings more than
+#: when its pipeline was loaded (some 100 MiB), the worker loads the pipeline afresh, a
+#: few seconds between two tasks, so that its memory stays bounded on any corpus.
+MAX_NEW_STRINGS = 1_000_000
+#: The heap trimming threshold Dask's nanny starts its workers with (its
+#: ``distributed.nanny.pre-spawn-environ``), which makes the parser about a quarter slower.
+DASK_TRIM_THRESHOLD = "65536"
+#: What such a worker's ``malloc`` gets instead: glibc's own limits once its default
+#: (dynamic) thresholds have grown, which an explicit setting freezes at 128 KiB.
+MMAP_THRESHOLD = 32 * 2**20
+TRIM_THRESHOLD = 64 * 2**20
 #: ``--dask``'s forms, for messages.
 ADDRESS_FORMS = "local, local:N or a scheduler address such as tcp://HOST:8786"
 
@@ -72,26 +93,21 @@ def check_address(address: str) -> str:
 
 
 @contextmanager
-def connect(address: str) -> Iterator[Client]:
+def connect(address: str, *, dashboard: bool = True) -> Iterator[Client]:
     """A client of the cluster at ``address`` (see ``check_address``), closed on exit.
 
-    ``local[:N]`` starts a cluster on this machine: N worker processes (the number of
-    cores when absent) of one thread each, closed with the client. A scheduler that
-    cannot be reached within Dask's connect timeout (``distributed.comm.timeouts.connect``)
-    raises ``ClusterError``.
+    ``local[:N]`` starts a cluster on this machine (``local_cluster``: N worker processes,
+    the number of cores when absent), closed with the client; ``dashboard``: whether it
+    serves Dask's dashboard. A scheduler that cannot be reached within Dask's connect
+    timeout (``distributed.comm.timeouts.connect``) raises ``ClusterError``.
     """
     cluster = None
     try:
         if check_address(address).startswith("local"):
             _, _, workers = address.partition(":")
-            with warnings.catch_warnings():  # port 8787 taken: the link printed says which
-                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-                cluster = LocalCluster(
-                    n_workers=int(workers) if workers else os.cpu_count() or 1,
-                    threads_per_worker=1,
-                    processes=True,
-                    silence_logs=logging.ERROR,
-                )
+            cluster = local_cluster(
+                int(workers) if workers else os.cpu_count() or 1, dashboard=dashboard
+            )
             client = Client(cluster)
         else:
             try:
@@ -107,11 +123,54 @@ def connect(address: str) -> Iterator[Client]:
             cluster.close()
 
 
+def local_cluster(workers: int, *, dashboard: bool = True) -> LocalCluster:
+    """A Dask cluster on this machine for ``--dask local:N``: its scheduler in this
+    process, ``workers`` worker processes of one thread each.
+
+    Its workers' ``malloc`` keeps glibc's defaults, as the ``--jobs`` processes': Dask's
+    nanny would start them with ``MALLOC_TRIM_THRESHOLD_=65536``, so that a worker gives
+    freed memory back to the system at once, which costs the parser a quarter more CPU
+    (in the kernel, mapping pages again). ``dashboard``: the scheduler serves Dask's
+    dashboard (on port 8787, or another when that one is taken), which needs bokeh;
+    without, it serves only Dask's small HTTP endpoints (health, metrics), and the
+    workers do not profile themselves for it.
+    """
+    served = dashboard and importlib.util.find_spec("bokeh") is not None
+    settings = {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+        # Only the dashboard shows the workers' profiles, which they keep for 1,000 s
+        # (distributed.admin.low-level-log-length): some 130 MiB each with spaCy's stacks.
+        "distributed.worker.profile.enabled": served,
+    }
+    with warnings.catch_warnings(), dask.config.set(settings):
+        # port 8787 taken: the link printed says which
+        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            silence_logs=logging.ERROR,
+            dashboard_address=":8787" if dashboard else None,
+        )
+
+
 def dashboard(client: Client) -> str | None:
-    """The link of the scheduler's dashboard, None when it serves none (its pages need
-    bokeh on the scheduler's machine; without it they say so)."""
-    services = client.scheduler_info().get("services", {})
-    return client.dashboard_link if "dashboard" in services else None
+    """The link of the scheduler's dashboard; None when it serves none (started without,
+    or without bokeh on its machine, when its page only says that bokeh is needed).
+
+    The scheduler always has an HTTP server (health, metrics), so the link is checked: a
+    link that cannot be reached from here is given as it is."""
+    if "dashboard" not in client.scheduler_info().get("services", {}):
+        return None
+    link = client.dashboard_link
+    try:
+        with urllib.request.urlopen(link, timeout=5) as page:  # noqa: S310 (Dask's own link)
+            head = page.read(4096)
+    except urllib.error.HTTPError:  # 404: no dashboard route
+        return None
+    except (OSError, ValueError):  # not reachable from here; maybe from a browser
+        return link
+    return None if b"needs bokeh" in head else link
 
 
 class PipelinePlugin(WorkerPlugin):
@@ -120,13 +179,44 @@ class PipelinePlugin(WorkerPlugin):
 
     name = PLUGIN
 
-    def __init__(self, tagger: str, min_confidence: float | None) -> None:
+    def __init__(
+        self, tagger: str, min_confidence: float | None, *, tune_malloc: bool = True
+    ) -> None:
         self.tagger = tagger
         self.min_confidence = min_confidence
+        #: ``keep_freed_memory`` on each worker (off only to measure what it saves).
+        self.tune_malloc = tune_malloc
 
     def setup(self, worker: object) -> None:
         start_worker(self.tagger)
+        if self.tune_malloc:
+            keep_freed_memory()
         load_pipeline(tagger=self.tagger, min_confidence=self.min_confidence)
+        # Once, so that the first article does not pay for what loads lazily (the
+        # language identifier) or warms up on the first call.
+        warm_up = Document(id="warm-up", text="“We will see,” she said. He agreed.")
+        extract_batch([warm_up], tagger=self.tagger, min_confidence=self.min_confidence)
+
+
+def keep_freed_memory() -> None:
+    """In a worker that Dask's nanny started with its ``MALLOC_TRIM_THRESHOLD_`` (a
+    ``dask worker`` of a remote cluster), let ``malloc`` keep freed memory for reuse, up
+    to glibc's own limits (``MMAP_THRESHOLD``, ``TRIM_THRESHOLD``), instead of giving it
+    back at once: the parser frees and allocates large arrays all the time, and maps their
+    pages again each time, which costs it a quarter more CPU. Only with glibc, and only
+    that value: a threshold set by the worker's administrator is theirs."""
+    if os.environ.get("MALLOC_TRIM_THRESHOLD_") != DASK_TRIM_THRESHOLD:
+        return
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # musl, or no libc.so.6: nothing to tune
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    mallopt(m_mmap_threshold, MMAP_THRESHOLD)
+    mallopt(m_trim_threshold, TRIM_THRESHOLD)
 
 
 def _load_on_workers(client: Client, tagger: str, min_confidence: float | None) -> None:
@@ -213,7 +303,7 @@ class DaskExecutor:
     def _submitter(self, tagger: str, min_confidence: float | None, retries: int) -> Submit:
         def submit(batch: list[Document]) -> Future:
             return self.client.submit(
-                extract_batch,
+                extract_partition,
                 batch,
                 tagger=tagger,
                 min_confidence=min_confidence,
@@ -223,6 +313,27 @@ class DaskExecutor:
             )
 
         return submit
+
+
+#: The size of each pipeline's vocabulary when it was loaded (by ``id``) in this process.
+_loaded_strings: dict[int, int] = {}
+
+
+def extract_partition(
+    documents: list[Document], *, tagger: str, min_confidence: float | None
+) -> list[Document]:
+    """A worker's task: ``pipeline.extract_batch`` of ``documents``; then, if the
+    pipeline's vocabulary has grown by more than ``MAX_NEW_STRINGS``, the pipeline is
+    loaded afresh for the next task (what was extracted is plain data, kept)."""
+    nlp = load_pipeline(tagger=tagger, min_confidence=min_confidence)
+    loaded = _loaded_strings.setdefault(id(nlp), len(nlp.vocab.strings))
+    done = extract_batch(documents, tagger=tagger, min_confidence=min_confidence)
+    if len(nlp.vocab.strings) - loaded > MAX_NEW_STRINGS:
+        del _loaded_strings[id(nlp)]
+        forget_pipelines()
+        fresh = load_pipeline(tagger=tagger, min_confidence=min_confidence)
+        _loaded_strings[id(fresh)] = len(fresh.vocab.strings)
+    return done
 
 
 def _in_order(

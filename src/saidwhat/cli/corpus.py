@@ -84,16 +84,16 @@ def _store(db: str | None, *, readonly: bool = True) -> Iterator[Store]:
         fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
 
 
-def _executor(address: str | None) -> AbstractContextManager[Executor | None]:
-    """A Dask executor on the cluster at ``address``, its dashboard's link on stderr
-    (None without ``--dask``: ``--jobs`` processes)."""
+def _executor(address: str | None, show_dashboard: bool) -> AbstractContextManager[Executor | None]:
+    """A Dask executor on the cluster at ``address``, with its dashboard's link on stderr
+    if ``show_dashboard`` (None without ``--dask``: ``--jobs`` processes)."""
     if address is None:
         return nullcontext()
-    return _dask_executor(address)
+    return _dask_executor(address, show_dashboard)
 
 
 @contextmanager
-def _dask_executor(address: str) -> Iterator[Executor]:
+def _dask_executor(address: str, show_dashboard: bool) -> Iterator[Executor]:
     from saidwhat.cluster import DaskExecutor, connect, dashboard  # distributed loads slowly
 
     # Dask's own lines (scheduler, nannies, comms, a lost connection's traceback) only with
@@ -103,9 +103,10 @@ def _dask_executor(address: str) -> Iterator[Executor]:
         if name.partition(".")[0] == "distributed":
             logging.getLogger(name).setLevel(level if level < logging.WARNING else logging.CRITICAL)
     try:
-        with connect(address) as client:
-            link = dashboard(client) or "none (the scheduler serves none)"
-            click.echo(f"saidwhat: Dask dashboard: {link}", err=True)
+        with connect(address, dashboard=show_dashboard) as client:
+            if show_dashboard:
+                link = dashboard(client) or "none (the scheduler serves none: it needs bokeh)"
+                click.echo(f"saidwhat: Dask dashboard: {link}", err=True)
             yield DaskExecutor(client)
     except SaidwhatError as exc:  # the scheduler cannot be reached
         fail(str(exc))
@@ -147,6 +148,12 @@ def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Parse on a Dask cluster: local starts N worker processes here (default: one per "
     "core); tcp://HOST:PORT uses a running scheduler. This process still writes.",
 )
+@click.option(
+    "--no-dashboard",
+    is_flag=True,
+    help="With --dask: no line with the link of Dask's dashboard, and with --dask local no "
+    "dashboard started.",
+)
 @max_bytes_option
 @max_file_bytes_option
 @max_file_articles_option
@@ -162,6 +169,7 @@ def ingest_command(
     db: str | None,
     jobs: int,
     dask_address: str | None,
+    no_dashboard: bool,
     max_bytes: int,
     max_file_bytes: int,
     max_file_articles: int,
@@ -184,7 +192,7 @@ def ingest_command(
     if all(names_nothing(p) for p in paths):  # a mistyped path: make no store for it
         fail(f"no such file, directory or matching files: {', '.join(paths)}")
     # The cluster first: a scheduler that cannot be reached makes no store.
-    with _executor(dask_address) as executor, _store(db, readonly=False) as store:
+    with _executor(dask_address, not no_dashboard) as executor, _store(db, readonly=False) as store:
         failures = failures or _failures_file(db)
         interactive = sys.stderr.isatty()
         total = (

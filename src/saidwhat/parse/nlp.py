@@ -33,6 +33,12 @@ def load_pipeline(
     return _load(model, tagger, threshold)
 
 
+def forget_pipelines() -> None:
+    """Drop the pipelines loaded in this process: the next ``load_pipeline`` loads afresh
+    (with a fresh vocabulary; those in use elsewhere live on until dropped there)."""
+    _load.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _load(model: str, tagger: str, min_confidence: float) -> Language:
     import saidwhat.attribute.component  # noqa: F401
