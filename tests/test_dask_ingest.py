@@ -31,6 +31,7 @@ import saidwhat.cluster
 from saidwhat.cli import main
 from saidwhat.cluster import DaskExecutor
 from saidwhat.errors import ClusterError
+from saidwhat.link.linker import link_keys
 from saidwhat.model import Document
 from saidwhat.parse import load_pipeline
 from saidwhat.store import SQLiteStore
@@ -223,6 +224,13 @@ def test_a_worker_whose_vocabulary_outgrew_its_bound_loads_its_pipeline_afresh(
     again = saidwhat.cluster.extract_partition(documents, tagger="fast", min_confidence=None)
     assert [d.to_dict() for d in again] == [d.to_dict() for d in got]
     assert load_pipeline(tagger="fast") is after
+    # As ingest submits it: each article also carries its linker's keys, for the writer.
+    keyed = saidwhat.cluster.extract_partition(
+        documents, tagger="fast", min_confidence=None, link_keys=True
+    )
+    assert [d.to_dict() for d in keyed] == [d.to_dict() for d in got]
+    assert all(d.link_keys == link_keys(d) for d in keyed)
+    assert all(d.link_keys is None for d in got)
 
 
 @pytest.mark.parametrize("threshold", ["65536", "1048576", None])

@@ -320,14 +320,21 @@ _loaded_strings: dict[int, int] = {}
 
 
 def extract_partition(
-    documents: list[Document], *, tagger: str, min_confidence: float | None
+    documents: list[Document],
+    *,
+    tagger: str,
+    min_confidence: float | None,
+    link_keys: bool = False,
 ) -> list[Document]:
-    """A worker's task: ``pipeline.extract_batch`` of ``documents``; then, if the
+    """A worker's task: ``pipeline.extract_batch`` of ``documents`` (``link_keys``: each
+    with its corpus linker's keys, so the writer only looks up and decides); then, if the
     pipeline's vocabulary has grown by more than ``MAX_NEW_STRINGS``, the pipeline is
     loaded afresh for the next task (what was extracted is plain data, kept)."""
     nlp = load_pipeline(tagger=tagger, min_confidence=min_confidence)
     loaded = _loaded_strings.setdefault(id(nlp), len(nlp.vocab.strings))
-    done = extract_batch(documents, tagger=tagger, min_confidence=min_confidence)
+    done = extract_batch(
+        documents, tagger=tagger, min_confidence=min_confidence, link_keys=link_keys
+    )
     if len(nlp.vocab.strings) - loaded > MAX_NEW_STRINGS:
         del _loaded_strings[id(nlp)]
         forget_pipelines()
