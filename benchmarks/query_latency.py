@@ -336,28 +336,26 @@ def build(url: str, statements: int, seed: int) -> dict[str, float]:
     written = _written_bytes()
     stored = count = 0
     seconds = {"keys_seconds": 0.0, "link_seconds": 0.0, "write_seconds": 0.0}
-
-    def timed(part: str, value: Any) -> Any:
-        seconds[part] += time.perf_counter() - mark
-        return value
-
+    clock = time.perf_counter
     with open_store(url) as store:
         linker = CorpusLinker(store)
         while count < statements:
-            mark = time.perf_counter()
+            mark = clock()
             batch = []
             while len(batch) < BATCH_ARTICLES and count < statements:
                 batch.append(with_link_keys(corpus.document(stored + len(batch) + 1)))
                 count += len(batch[-1].attributions)
-            mark = timed("keys_seconds", time.perf_counter())
+            seconds["keys_seconds"] += clock() - mark
             with store.writing():  # one batch, as ingest writes them
                 for document in batch:
-                    mark = time.perf_counter()
-                    linked = timed("link_seconds", linker.link(document))
-                    mark = time.perf_counter()
-                    timed("write_seconds", store.add_article(linked))
-                mark = time.perf_counter()
-            timed("write_seconds", None)  # the commit
+                    mark = clock()
+                    linked = linker.link(document)
+                    seconds["link_seconds"] += clock() - mark
+                    mark = clock()
+                    store.add_article(linked)
+                    seconds["write_seconds"] += clock() - mark
+                mark = clock()
+            seconds["write_seconds"] += clock() - mark  # the commit
             stored += len(batch)
             print(
                 f"  {stored:,} articles, {count:,} statements, {time.perf_counter() - start:.0f} s",

@@ -29,8 +29,10 @@ from saidwhat.model import (
 )
 from saidwhat.store.filters import QuoteFilter
 from saidwhat.store.postgres_filters import LIKE, contains, statement_filter_sql
+from saidwhat.store.rows import ARTICLE_COLUMNS
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
+from saidwhat.store.rows import document as _document
 from saidwhat.store.rows import spans_of as _spans
 from saidwhat.store.rows import speaker_ref as _speaker_ref
 from saidwhat.store.rows import statement as _statement
@@ -288,26 +290,10 @@ class PostgresReads:
     def article(self, article_id: str) -> tuple[Document, list[Statement], str]:
         """The stored article (its text and metadata), its statements, and its story id."""
         with self._connection():
-            row = self._one(
-                """SELECT id, text, path, title, url, published, outlet, author, language,
-                          story_id
-                   FROM articles WHERE id = %s""",
-                (article_id,),
-            )
+            row = self._one(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = %s", (article_id,))
             if row is None:
                 raise NotFoundError(f"no article {article_id!r}")
-            document = Document(
-                id=row[0],
-                text=row[1],
-                path=row[2],
-                title=row[3],
-                url=row[4],
-                published=row[5],
-                outlet=row[6],
-                author=row[7],
-                language=row[8],
-                derived_text=True,
-            )
+            document = _document(row)
             rows = self._rows(
                 f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.article_id = %s"
                 " ORDER BY a.id",

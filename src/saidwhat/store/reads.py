@@ -25,8 +25,10 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.filters import QuoteFilter
+from saidwhat.store.rows import ARTICLE_COLUMNS
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
+from saidwhat.store.rows import document as _document
 from saidwhat.store.rows import spans_of as _spans
 from saidwhat.store.rows import speaker_ref as _speaker_ref
 from saidwhat.store.rows import statement as _statement
@@ -71,9 +73,7 @@ class Reads:
         sooner than sorting every match: when the matches are at least the square root of
         ``needed`` times all statements (then a walk reads about as many statements as
         there are matches to sort, or fewer). Counts no further than that."""
-        everything = self._scalar(
-            "SELECT coalesce(sum(n), 0) FROM totals WHERE name = 'statements'"
-        )
+        everything = self._all_statements()
         enough = max(WALK_AT_LEAST, math.isqrt(needed * everything))
         tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
         found = self.conn.execute(
@@ -108,7 +108,7 @@ class Reads:
         fields |= {"cluster"} if where.cluster is not None else set()
         fields |= {"min_confidence"} if where.min_confidence else set()
         if not fields:
-            return self._scalar("SELECT coalesce(sum(n), 0) FROM totals WHERE name = 'statements'")
+            return self._all_statements()
         if fields <= {"outlet", "since", "until"}:
             clauses, params = [], []
             if where.outlet:
@@ -256,24 +256,11 @@ class Reads:
     def article(self, article_id: str) -> tuple[Document, list[Statement], str]:
         """The stored article (its text and metadata), its statements, and its story id."""
         row = self.conn.execute(
-            """SELECT id, text, path, title, url, published, outlet, author, language, story_id
-               FROM articles WHERE id = ?""",
-            (article_id,),
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no article {article_id!r}")
-        document = Document(
-            id=row[0],
-            text=row[1],
-            path=row[2],
-            title=row[3],
-            url=row[4],
-            published=row[5],
-            outlet=row[6],
-            author=row[7],
-            language=row[8],
-            derived_text=True,
-        )
+        document = _document(row)
         rows = self.conn.execute(
             f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM} WHERE a.article_id = ? ORDER BY a.id",
             (article_id,),
@@ -408,6 +395,10 @@ class Reads:
             "first_published": one("SELECT min(published) FROM articles"),
             "last_published": one("SELECT max(published) FROM articles"),
         }
+
+    def _all_statements(self) -> int:
+        """How many statements the store holds (its running total)."""
+        return self._scalar("SELECT coalesce(sum(n), 0) FROM totals WHERE name = 'statements'")
 
     def _scalar(self, sql: str) -> Any:
         return self.conn.execute(sql).fetchone()[0]

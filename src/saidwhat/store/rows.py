@@ -13,6 +13,7 @@ from typing import Any
 from saidwhat.link import quote_words, word_diff
 from saidwhat.model import (
     Attribution,
+    Document,
     EntityRef,
     LinkedArticle,
     LinkedQuote,
@@ -56,6 +57,26 @@ def article_values(linked: LinkedArticle) -> dict[str, Any]:
         "signature": linked.signature,
         "story_id": linked.story_id,
     }
+
+
+#: The columns an article is read with (``document``); the story id comes last.
+ARTICLE_COLUMNS = "id, text, path, title, url, published, outlet, author, language, story_id"
+
+
+def document(row: tuple[Any, ...]) -> Document:
+    """The stored article of an ``ARTICLE_COLUMNS`` row (its statements are read apart)."""
+    return Document(
+        id=row[0],
+        text=row[1],
+        path=row[2],
+        title=row[3],
+        url=row[4],
+        published=row[5],
+        outlet=row[6],
+        author=row[7],
+        language=row[8],
+        derived_text=True,
+    )
 
 
 def attribution_values(
