@@ -162,21 +162,30 @@ def test_local_cluster_stores_what_jobs_1_stores_and_a_rerun_adds_nothing(
     assert snapshot(db) == got
 
 
-def test_an_article_that_raises_on_a_worker_is_a_failure_and_the_others_are_stored(
-    cluster: Client, tmp_path: Path
-) -> None:
-    inputs = tmp_path / "in"
+def ingest_beside_a_bad_article(
+    cluster: Client, inputs: Path, name: str, poison: str, db: Path
+) -> tuple[int, str]:
+    """Ingest five good articles and ``name``.txt (carrying ``poison``) on ``cluster``,
+    with ``BoomPlugin`` on its workers; the exit code and stderr."""
     inputs.mkdir()
     for n in range(5):
         (inputs / f"good{n}.txt").write_text(article(n), encoding="utf-8")
-    (inputs / "bad.txt").write_text(article(9, f" {BOOM}"), encoding="utf-8")
-    db = tmp_path / "boom.db"
+    (inputs / f"{name}.txt").write_text(article(9, poison), encoding="utf-8")
     cluster.register_plugin(BoomPlugin())
     try:
         address = cluster.scheduler.address
         code, _, err = run("ingest", str(inputs), "--db", str(db), "--dask", address, *FAST)
     finally:
         cluster.unregister_worker_plugin(BoomPlugin.name)
+    return code, err
+
+
+def test_an_article_that_raises_on_a_worker_is_a_failure_and_the_others_are_stored(
+    cluster: Client, tmp_path: Path
+) -> None:
+    inputs, db = tmp_path / "in", tmp_path / "boom.db"
+    address = cluster.scheduler.address
+    code, err = ingest_beside_a_bad_article(cluster, inputs, "bad", f" {BOOM}", db)
     assert code == 1 and "Traceback" not in err
     assert "stored 5 article(s)" in err and "1 failed" in err
     reasons = (tmp_path / "boom.db.failures.tsv").read_text(encoding="utf-8")
@@ -286,17 +295,9 @@ def test_an_article_that_kills_its_worker_is_a_failure_and_the_others_are_stored
     monkeypatch.setattr(saidwhat.cluster, "PARTITION_ARTICLES", 3)
     monkeypatch.setattr(saidwhat.cluster, "RETRIES", 0)
     inputs = tmp_path / "in"
-    inputs.mkdir()
-    for n in range(5):
-        (inputs / f"good{n}.txt").write_text(article(n), encoding="utf-8")
-    (inputs / "deadly.txt").write_text(article(9, f" {DIE}"), encoding="utf-8")
-    db = tmp_path / "die.db"
-    cluster.register_plugin(BoomPlugin())
-    try:
-        address = cluster.scheduler.address
-        code, _, err = run("ingest", str(inputs), "--db", str(db), "--dask", address, *FAST)
-    finally:
-        cluster.unregister_worker_plugin(BoomPlugin.name)
+    code, err = ingest_beside_a_bad_article(
+        cluster, inputs, "deadly", f" {DIE}", tmp_path / "die.db"
+    )
     assert code == 1 and "Traceback" not in err
     # Its partition's other articles were resubmitted one by one, and stored.
     assert "stored 5 article(s)" in err and "1 failed" in err
