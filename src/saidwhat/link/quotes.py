@@ -20,6 +20,7 @@ Quotes under ``MIN_WORDS`` words are never clustered: short phrases ("no comment
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -51,12 +52,15 @@ NEAR_RATIO = 0.8
 _GRAM = 3
 _PAD = ("\x02", "\x02")
 _END = ("\x03", "\x03")
-#: LSH over the grams: 256 permutations at threshold 0.25 (datasketch picks 64 bands of 3)
-#: make a pair at Jaccard 0.33 (two words changed in ten) a candidate with probability ~0.9,
-#: and one at 0.4 (one word in five) with ~0.98, while pairs sharing one gram of ten (Jaccard
-#: ~0.1) are candidates ~6% of the time. Candidates are only verified, so recall matters most.
-_NUM_PERM = 256
-_LSH_THRESHOLD = 0.25
+#: LSH over the grams: 40 permutations at threshold 0.2 (datasketch picks 20 bands of 2) make
+#: a pair at Jaccard 0.33 (two words changed in ten) a candidate with probability ~0.90, one
+#: at 0.4 (one word in five) ~0.97 and one at 0.29 (four far-apart words in twenty) ~0.85,
+#: while pairs sharing one gram of ten (Jaccard ~0.1) are candidates ~18% of the time.
+#: Candidates are only verified, so recall matters most; every band is a posting written
+#: with the variant, and 64 bands of 3 (the same recall at 0.33) made the quote bands 75% of
+#: a store's postings.
+_NUM_PERM = 40
+_LSH_THRESHOLD = 0.2
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)*")
 
@@ -110,14 +114,19 @@ class QuoteKeys:
 
 def quote_keys(words: Words) -> QuoteKeys:
     """The keys of normalised quote words (at least ``MIN_WORDS`` of them)."""
-    signature = minhash_of(_grams(words), _NUM_PERM)
     runs = tuple(text_keys(" ".join(run) for run in _runs(words, MIN_CONTAINED)))
     return QuoteKeys(
         exact=text_keys([" ".join(words)])[0],
-        bands=tuple(band_keys(signature.hashvalues, QUOTE_BANDS, QUOTE_ROWS)),
+        bands=quote_bands(words),
         runs=runs,
         head=runs[0] if runs else None,
     )
+
+
+def quote_bands(words: Words) -> tuple[int, ...]:
+    """The LSH band keys of normalised quote words (``Namespace.QUOTE_BAND``)."""
+    signature = minhash_of(_grams(words), _NUM_PERM)
+    return tuple(band_keys(signature.hashvalues, QUOTE_BANDS, QUOTE_ROWS))
 
 
 def find_cluster(postings: Postings, words: Words, keys: QuoteKeys | None = None) -> int | None:
@@ -146,7 +155,15 @@ def _variants(postings: Postings, items: set[int]) -> dict[int, tuple[int, Words
 def _near(postings: Postings, words: Words, keys: QuoteKeys) -> int | None:
     candidates = postings.lookup(Namespace.QUOTE_BAND, list(dict.fromkeys(keys.bands)))
     scores: dict[int, float] = {}
+    counts = Counter(words)
     for cluster, variant in _variants(postings, candidates).values():
+        # the ratio's upper bounds first, as difflib.get_close_matches does: a candidate
+        # sharing a gram or two is rarely near
+        total = len(words) + len(variant)
+        if 2 * min(len(words), len(variant)) < NEAR_RATIO * total:
+            continue
+        if 2 * (counts & Counter(variant)).total() < NEAR_RATIO * total:
+            continue
         ratio = SequenceMatcher(None, words, variant, autojunk=False).ratio()
         if ratio >= NEAR_RATIO:
             scores[cluster] = max(ratio, scores.get(cluster, 0.0))

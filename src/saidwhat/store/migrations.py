@@ -246,8 +246,30 @@ UPDATE articles SET statements = (
 CREATE INDEX articles_published_outlet ON articles(published, outlet, statements);
 """
 
+# The linker's new postings go to a log (a rowid table, written in order) and are merged
+# into link_keys in key order now and then (saidwhat.store.sqlite_postings); link_state
+# counts the merges, so a connection that indexed the log in memory sees it emptied.
+_V7 = """
+CREATE TABLE link_keys_log (
+    namespace INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    item INTEGER NOT NULL
+);
+CREATE TABLE link_state (merges INTEGER NOT NULL);
+INSERT INTO link_state (merges) VALUES (0);
+"""
+
+# Quote variants' LSH bands: 20 bands of 2 (namespace 6) instead of 64 of 3 (namespace 2),
+# a third of the postings for the same recall (saidwhat.link.quotes). The new bands are
+# computed in Python, on the store's first writable open (``link_rebuild`` 2).
+_V8 = """
+DELETE FROM link_keys WHERE namespace = 2;
+DELETE FROM link_keys_log WHERE namespace = 2;
+INSERT INTO link_rebuild (pending) SELECT 2 WHERE EXISTS (SELECT 1 FROM quote_variants);
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 
 
 def version(conn: sqlite3.Connection) -> int:

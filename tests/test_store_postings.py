@@ -1,0 +1,81 @@
+"""The SQLite store's postings: appended to a log, indexed per connection, merged."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from saidwhat.store import SQLiteStore
+from saidwhat.store.sqlite_postings import LogPostings
+
+STORY, QUOTE = 1, 6
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    path = tmp_path / "s.db"
+    SQLiteStore(path).close()  # the schema
+    return path
+
+
+def writer(path: Path, merge_rows: int = 1000) -> LogPostings:
+    conn = sqlite3.connect(path, isolation_level=None)
+    return LogPostings(conn, merge_rows=merge_rows)
+
+
+def write(postings: LogPostings, item: int, keys: list[tuple[int, int]]) -> bool:
+    """One write transaction, as a batch of ``SQLiteStore.writing`` is; whether it merged."""
+    postings.conn.execute("BEGIN IMMEDIATE")
+    postings.sync()
+    postings.add(item, keys)
+    merged = postings.merge_if_full()
+    postings.conn.execute("COMMIT")
+    return merged
+
+
+def count(postings: LogPostings, table: str) -> int:
+    return postings.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_postings_are_found_in_the_log_then_in_the_index_once_merged(path: Path) -> None:
+    postings = writer(path, merge_rows=4)
+    assert not write(postings, 1, [(STORY, 10), (STORY, 11), (QUOTE, 10)])
+    assert postings.lookup(STORY, [10, 99], synced=False) == {1}
+    assert postings.lookup(QUOTE, [10], synced=False) == {1}  # namespaces apart
+    assert (count(postings, "link_keys_log"), count(postings, "link_keys")) == (3, 0)
+    assert write(postings, 2, [(STORY, 10), (STORY, 12)])  # 5 logged: merged
+    assert (count(postings, "link_keys_log"), count(postings, "link_keys")) == (0, 5)
+    assert postings.lookup(STORY, [10], synced=False) == {1, 2}
+    assert not write(postings, 3, [(STORY, 10)])
+    assert postings.lookup(STORY, [10, 12], synced=False) == {1, 2, 3}
+
+
+def test_a_connection_sees_another_ones_postings_and_merges(path: Path) -> None:
+    first, second = writer(path, merge_rows=3), writer(path, merge_rows=3)
+    write(first, 1, [(STORY, 10)])
+    assert second.lookup(STORY, [10], synced=False) == {1}
+    write(second, 2, [(STORY, 10)])
+    assert first.lookup(STORY, [10], synced=False) == {1, 2}
+    assert write(first, 3, [(STORY, 10)])  # merged by the first: the log starts again
+    write(first, 4, [(STORY, 20)])
+    # the second had indexed log rows that are gone: it reads the log afresh
+    assert second.lookup(STORY, [10], synced=False) == {1, 2, 3}
+    assert second.lookup(STORY, [20], synced=False) == {4}
+    rows = second.conn.execute("SELECT namespace, key, item FROM temp.recent_keys").fetchall()
+    assert rows == [(STORY, 20, 4)]
+
+
+def test_postings_of_a_rolled_back_write_are_forgotten(path: Path) -> None:
+    postings = writer(path)
+    write(postings, 1, [(STORY, 10)])
+    postings.conn.execute("BEGIN IMMEDIATE")
+    postings.sync()
+    postings.add(2, [(STORY, 10), (STORY, 30)])
+    assert postings.lookup(STORY, [10, 30], synced=True) == {1, 2}  # seen inside
+    postings.conn.execute("ROLLBACK")
+    assert postings.lookup(STORY, [10, 30], synced=False) == {1}
+    write(postings, 3, [(STORY, 30)])  # the log's rowids are reused: still found
+    assert postings.lookup(STORY, [30], synced=False) == {3}
+    assert writer(path).lookup(STORY, [10, 30], synced=False) == {1, 3}
