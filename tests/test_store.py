@@ -196,7 +196,7 @@ def test_a_failed_write_leaves_no_half_article(store: Store, monkeypatch) -> Non
     tables = ["articles", "speakers", "mentions", "attributions", "link_keys", "cluster_reports"]
     tables += ["quote_variants", "quote_clusters", "speaker_keys", "about"]
     if isinstance(store, SQLiteStore):
-        tables += ["articles_fts", "attributions_fts"]
+        tables += ["articles_fts", "attributions_fts", "link_keys_log", "temp.recent_keys"]
     for table in tables:
         assert rows(store, f"SELECT count(*) FROM {table}") == [(0,)], table
 

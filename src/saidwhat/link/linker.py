@@ -10,6 +10,7 @@ corpus size. The decisions themselves are the pure functions of ``stories``,
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -27,7 +28,6 @@ from saidwhat.link.speakers import (
 from saidwhat.link.stories import (
     find_story,
     signature_bytes,
-    signature_from_bytes,
     story_keys,
     story_signature,
     text_key,
@@ -61,6 +61,9 @@ class LinkKeys:
     (``Document.link_keys``) and the one writer only looks up and decides."""
 
     text_key: str
+    #: A digest of the text as given (``text_digest``): cheaper than ``text_key`` to check
+    #: that the keys are this text's.
+    text_digest: bytes
     signature: bytes
     story_keys: tuple[tuple[int, int], ...]
     #: Per attribution, in order: its quoted words, or None when it quotes none to cluster.
@@ -80,10 +83,16 @@ def link_keys(document: Document) -> LinkKeys:
         quotes.append(QuoteWords(text, words, quote_keys(words)))
     return LinkKeys(
         text_key=text_key(document.text),
+        text_digest=text_digest(document.text),
         signature=signature_bytes(signature),
         story_keys=tuple(story_keys(signature)),
         quotes=tuple(quotes),
     )
+
+
+def text_digest(text: str) -> bytes:
+    """A 128-bit BLAKE2b digest of ``text`` exactly as given."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def with_link_keys(document: Document) -> Document:
@@ -111,11 +120,10 @@ class CorpusLinker:
         """The article's identity, story, speakers and quote clusters, ready for the store
         (from ``document.link_keys`` when it carries them for its text)."""
         keys = document.link_keys
-        key = text_key(document.text)
-        if not isinstance(keys, LinkKeys) or keys.text_key != key:
+        if not isinstance(keys, LinkKeys) or keys.text_digest != text_digest(document.text):
             keys = link_keys(document)
-        signature = signature_from_bytes(keys.signature)
-        similar = find_story(self.store, signature, keys=keys.story_keys)
+        key = keys.text_key
+        similar = find_story(self.store, keys.signature, keys=keys.story_keys)
         article_id = key[:16]
         names = {name_key(s.name, s.type) for s in document.speakers}
         names |= {name_key(e.name, e.type) for a in document.attributions for e in a.about}

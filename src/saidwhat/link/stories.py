@@ -167,22 +167,30 @@ def story_keys(signature: MinHash, threshold: float = STORY_THRESHOLD) -> list[t
 
 def find_story(
     postings: Postings,
-    signature: MinHash,
+    signature: MinHash | bytes,
     threshold: float = STORY_THRESHOLD,
     *,
     keys: Iterable[tuple[int, int]] | None = None,
 ) -> int | None:
     """The item of the most similar indexed story with an estimated Jaccard similarity of at
     least ``threshold``, else None; ties go to the lowest item (the story added first).
-    ``keys``: the signature's ``story_keys`` at ``threshold``, when already computed."""
-    keys = [key for _, key in (story_keys(signature, threshold) if keys is None else keys)]
+    ``keys``: the signature's ``story_keys`` at ``threshold``, when already computed (then
+    ``signature`` may be its ``signature_bytes``)."""
+    if keys is None:
+        if isinstance(signature, bytes):
+            signature = signature_from_bytes(signature)
+        keys = story_keys(signature, threshold)
+    keys = [key for _, key in keys]
     if not keys:
         return None
     candidates = postings.lookup(Namespace.STORY_BAND, keys)
     if not candidates:
         return None
     best: tuple[float, int, int] | None = None
-    values = np.asarray(signature.hashvalues, dtype=np.uint64)
+    if isinstance(signature, bytes):
+        values = _signature_values(signature)
+    else:
+        values = np.asarray(signature.hashvalues, dtype=np.uint64)
     for item, data in postings.story_signatures(candidates).items():
         # MinHash.jaccard, without making a MinHash of each candidate
         score = float(np.count_nonzero(values == _signature_values(data))) / len(values)
