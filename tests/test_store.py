@@ -22,10 +22,8 @@ import pytest
 import saidwhat
 from builders import article
 from saidwhat.errors import InputError, NotFoundError, StoreError
-from saidwhat.link import quote_words
 from saidwhat.link.linker import CorpusLinker, LinkKeys, with_link_keys
-from saidwhat.link.postings import RETIRED, Namespace
-from saidwhat.link.quotes import find_cluster
+from saidwhat.link.postings import Namespace
 from saidwhat.model import Document
 from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore, Store, open_store
 from saidwhat.store.export import write_csv, write_jsonl, write_parquet
@@ -529,7 +527,7 @@ def test_postings_written_with_articles_equal_a_rebuild(corpus: Store) -> None:
 
     written = postings()
     namespaces = {row[0] for row in written[0]}
-    assert namespaces == {int(n) for n in Namespace if n not in RETIRED}
+    assert namespaces == {int(n) for n in Namespace}
     # one variant per distinct (cluster, words): the mayor's three wordings, two other quotes
     assert [cluster for _, cluster, _ in written[1]] == [1, 2, 1, 1, 3]
     if not isinstance(corpus, SQLiteStore):
@@ -540,35 +538,6 @@ def test_postings_written_with_articles_equal_a_rebuild(corpus: Store) -> None:
     )
     corpus._rebuild_link_keys()
     assert postings() == written
-
-
-def test_a_store_with_the_old_quote_bands_gets_the_new_ones_when_opened(corpus: Store) -> None:
-    band, old = int(Namespace.QUOTE_BAND), int(Namespace.QUOTE_BAND_256)
-    sqlite = isinstance(corpus, SQLiteStore)
-    tables = ("link_keys", "link_keys_log") if sqlite else ("link_keys",)
-    union = " UNION ".join(f"SELECT * FROM {t} WHERE namespace = {band}" for t in tables)
-    written = rows(corpus, union + " ORDER BY 1, 2, 3")
-    assert written
-    # as the store was before: other bands under namespace 2, none under 6
-    statements = [f"DELETE FROM {t} WHERE namespace = {band}" for t in tables]
-    statements.append(f"INSERT INTO link_keys VALUES ({old}, 12345, 1)")
-    if sqlite:
-        corpus.conn.executescript(";".join(statements) + "; PRAGMA user_version = 7;")
-        location = str(corpus.path)
-    else:
-        statements.append("UPDATE schema_version SET version = 3")
-        with psycopg.connect(corpus.url, autocommit=True) as conn:
-            for statement in statements:
-                conn.execute(statement)
-        location = corpus.url
-    corpus.close()
-    with open_store(location) as store:
-        assert rows(store, union + " ORDER BY 1, 2, 3") == written
-        assert rows(store, f"SELECT count(*) FROM link_keys WHERE namespace = {old}") == [(0,)]
-        # and the changed word still finds the mayor's cluster through them
-        mayor = rows(store, "SELECT cluster_id FROM attributions ORDER BY id LIMIT 1")[0][0]
-        changed = tuple(quote_words(QUOTE.replace("harbour", "port")))
-        assert find_cluster(store, changed) == mayor
 
 
 def test_one_article_quoting_new_words_twice_opens_one_cluster(store: Store) -> None:

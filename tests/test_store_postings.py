@@ -10,7 +10,7 @@ import pytest
 from saidwhat.store import SQLiteStore
 from saidwhat.store.sqlite_postings import LogPostings
 
-STORY, QUOTE = 1, 6
+STORY, QUOTE = 1, 2
 
 
 @pytest.fixture

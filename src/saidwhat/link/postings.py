@@ -30,21 +30,14 @@ class Namespace(IntEnum):
 
     #: LSH band of an article's story signature → article (the store's article rowid).
     STORY_BAND = 1
-    #: Retired: LSH bands of a quote variant's 3-gram MinHash with 256 permutations (64 bands
-    #: of 3), replaced by ``QUOTE_BAND`` (stores drop them when migrated).
-    QUOTE_BAND_256 = 2
+    #: LSH band of a quote variant's 3-gram MinHash → variant.
+    QUOTE_BAND = 2
     #: A variant's normalised words, whole → variant.
     QUOTE_EXACT = 3
     #: Every ``MIN_CONTAINED``-word run of a variant → variant.
     QUOTE_RUN = 4
     #: A variant's first ``MIN_CONTAINED``-word run → variant.
     QUOTE_HEAD = 5
-    #: LSH band of a quote variant's 3-gram MinHash (``quotes.QUOTE_BANDS``) → variant.
-    QUOTE_BAND = 6
-
-
-#: Namespaces no longer written or read.
-RETIRED = frozenset({Namespace.QUOTE_BAND_256})
 
 
 #: ``(namespace, key)`` pairs of one item.

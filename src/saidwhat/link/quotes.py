@@ -52,15 +52,15 @@ NEAR_RATIO = 0.8
 _GRAM = 3
 _PAD = ("\x02", "\x02")
 _END = ("\x03", "\x03")
-#: LSH over the grams: 40 permutations at threshold 0.2 (datasketch picks 20 bands of 2) make
-#: a pair at Jaccard 0.33 (two words changed in ten) a candidate with probability ~0.90, one
-#: at 0.4 (one word in five) ~0.97 and one at 0.29 (four far-apart words in twenty) ~0.85,
-#: while pairs sharing one gram of ten (Jaccard ~0.1) are candidates ~18% of the time.
-#: Candidates are only verified, so recall matters most; every band is a posting written
-#: with the variant, and 64 bands of 3 (the same recall at 0.33) made the quote bands 75% of
-#: a store's postings.
-_NUM_PERM = 40
-_LSH_THRESHOLD = 0.2
+#: LSH over the grams: 256 permutations at threshold 0.25 (datasketch picks 64 bands of 3)
+#: make a pair at Jaccard 0.33 (two words changed in ten) a candidate with probability ~0.9,
+#: and one at 0.4 (one word in five) with ~0.98, while pairs sharing one gram of ten (Jaccard
+#: ~0.1) are candidates ~6% of the time. Candidates are only verified, so recall matters most.
+#: (Fewer bands would write fewer postings: 20 of 2 over 40 permutations keep that recall,
+#: but their keys are shared far more widely, and at 300,000 statements a lookup met 13
+#: times as many candidates: 177 on average against 14.)
+_NUM_PERM = 256
+_LSH_THRESHOLD = 0.25
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)*")
 
@@ -114,19 +114,14 @@ class QuoteKeys:
 
 def quote_keys(words: Words) -> QuoteKeys:
     """The keys of normalised quote words (at least ``MIN_WORDS`` of them)."""
+    signature = minhash_of(_grams(words), _NUM_PERM)
     runs = tuple(text_keys(" ".join(run) for run in _runs(words, MIN_CONTAINED)))
     return QuoteKeys(
         exact=text_keys([" ".join(words)])[0],
-        bands=quote_bands(words),
+        bands=tuple(band_keys(signature.hashvalues, QUOTE_BANDS, QUOTE_ROWS)),
         runs=runs,
         head=runs[0] if runs else None,
     )
-
-
-def quote_bands(words: Words) -> tuple[int, ...]:
-    """The LSH band keys of normalised quote words (``Namespace.QUOTE_BAND``)."""
-    signature = minhash_of(_grams(words), _NUM_PERM)
-    return tuple(band_keys(signature.hashvalues, QUOTE_BANDS, QUOTE_ROWS))
 
 
 def find_cluster(postings: Postings, words: Words, keys: QuoteKeys | None = None) -> int | None:

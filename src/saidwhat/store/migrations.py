@@ -259,17 +259,8 @@ CREATE TABLE link_state (merges INTEGER NOT NULL);
 INSERT INTO link_state (merges) VALUES (0);
 """
 
-# Quote variants' LSH bands: 20 bands of 2 (namespace 6) instead of 64 of 3 (namespace 2),
-# a third of the postings for the same recall (saidwhat.link.quotes). The new bands are
-# computed in Python, on the store's first writable open (``link_rebuild`` 2).
-_V8 = """
-DELETE FROM link_keys WHERE namespace = 2;
-DELETE FROM link_keys_log WHERE namespace = 2;
-INSERT INTO link_rebuild (pending) SELECT 2 WHERE EXISTS (SELECT 1 FROM quote_variants);
-"""
-
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 
 def version(conn: sqlite3.Connection) -> int:

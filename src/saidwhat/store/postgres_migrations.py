@@ -26,13 +26,10 @@ migration at the end; never edit a released one. The numbering is this backend's
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 
 import psycopg
 
 from saidwhat.errors import StoreError
-from saidwhat.link.postings import Namespace
-from saidwhat.link.quotes import quote_bands
 
 #: The advisory lock key (any constant 64-bit integer) serialising migrations.
 MIGRATION_LOCK = 0x5A1D_0001
@@ -249,27 +246,7 @@ TRIGRAM_INDEXES = {
 }
 
 #: The migrations, in order; the store's version is the number applied.
-
-
-def _v4(conn: psycopg.Connection) -> None:
-    """Quote variants' LSH bands: 20 bands of 2 (namespace 6) instead of 64 of 3
-    (namespace 2), a third of the postings for the same recall (``saidwhat.link.quotes``);
-    the new keys are computed here, from each variant's words, and copied in."""
-    band = int(Namespace.QUOTE_BAND)
-    conn.execute("DELETE FROM link_keys WHERE namespace = %s", (int(Namespace.QUOTE_BAND_256),))
-    last = 0
-    while variants := conn.execute(
-        "SELECT id, text FROM quote_variants WHERE id > %s ORDER BY id LIMIT 10000", (last,)
-    ).fetchall():
-        with conn.cursor().copy("COPY link_keys (namespace, key, item) FROM STDIN") as copy:
-            for item, text in variants:
-                for key in dict.fromkeys(quote_bands(tuple(text.split(" ")))):
-                    copy.write_row((band, key, item))
-        last = variants[-1][0]
-
-
-#: The migrations, in order: SQL, or a function of the connection (inside the transaction).
-MIGRATIONS: tuple[str | Callable[[psycopg.Connection], None], ...] = (_V1, _V2, _V3, _v4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 
@@ -307,9 +284,7 @@ def migrate(conn: psycopg.Connection) -> int:
     return before
 
 
-def _apply(
-    conn: psycopg.Connection, number: int, script: str | Callable[[psycopg.Connection], None]
-) -> None:
+def _apply(conn: psycopg.Connection, number: int, script: str) -> None:
     """Apply migration ``number`` in a transaction of its own, unless another process did."""
     try:
         with conn.transaction():
@@ -322,10 +297,7 @@ def _apply(
                     raise StoreError("not a saidwhat store (a database of something else)")
                 conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
                 conn.execute("INSERT INTO schema_version VALUES (0)")
-            if callable(script):
-                script(conn)
-            else:
-                conn.execute(script)
+            conn.execute(script)
             conn.execute("UPDATE schema_version SET version = %s", (number,))
     except StoreError:
         raise

@@ -18,8 +18,7 @@ from typing import Any
 
 from saidwhat.errors import NotFoundError, StoreError
 from saidwhat.link import KnownSpeaker, quote_words
-from saidwhat.link.postings import Namespace
-from saidwhat.link.quotes import MIN_WORDS, quote_bands, quote_keys
+from saidwhat.link.quotes import MIN_WORDS, quote_keys
 from saidwhat.link.stories import NUM_PERM, signature_from_bytes, story_keys
 from saidwhat.model import (
     LinkedArticle,
@@ -292,62 +291,47 @@ class SQLiteStore(Reads):
         return cursor.lastrowid if cursor.rowcount == 1 else None
 
     def _rebuild_link_keys(self) -> None:
-        """Write postings that a migration left to Python, once, in one transaction, as
-        ``link_rebuild`` says: 1, every stored article's and clustered quote's (a store
-        migrated from schema version 3); 2, the quote variants' LSH bands (migration 8
-        changed them). The keys are collected in a temporary table and inserted into the
-        index in key order (an external sort, not random inserts): about 2 ms per article
-        with three quotes for all of them, a tenth of that for the bands."""
+        """Write the postings of every stored article and clustered quote, once, for a store
+        migrated from schema version 3, in one transaction: the keys are collected in a
+        temporary table and inserted into the index in key order (an external sort, not
+        random inserts), about 2 ms per article with three quotes."""
         conn = self.conn
         if conn.execute("SELECT 1 FROM link_rebuild LIMIT 1").fetchone() is None:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            pending = {row[0] for row in conn.execute("SELECT pending FROM link_rebuild")}
-            if pending:
+            if conn.execute("SELECT 1 FROM link_rebuild LIMIT 1").fetchone() is not None:
+                table = "temp.new_link_keys"
                 conn.execute(
-                    "CREATE TEMP TABLE new_link_keys (namespace INTEGER, key INTEGER, item INTEGER)"
+                    f"CREATE TEMP TABLE {table} (namespace INTEGER, key INTEGER, item INTEGER)"
                 )
-                if 1 in pending:
-                    self._post_everything("temp.new_link_keys")
-                elif 2 in pending:
-                    self._post_quote_bands("temp.new_link_keys")
+                rows = conn.execute("SELECT rowid, signature FROM articles ORDER BY rowid")
+                while batch := rows.fetchmany(1000):
+                    for rowid, signature in batch:
+                        if len(signature) == NUM_PERM * 8:  # else never matched
+                            keys = story_keys(signature_from_bytes(signature))
+                            self._add_keys(rowid, keys, table)
+                rows = conn.execute(
+                    "SELECT cluster_id, quote FROM attributions"
+                    " WHERE cluster_id IS NOT NULL ORDER BY id"
+                )
+                while batch := rows.fetchmany(1000):
+                    for cluster_id, quote in batch:
+                        words = tuple(quote_words(quote or ""))
+                        if len(words) < MIN_WORDS:
+                            continue
+                        item = self._add_variant(cluster_id, " ".join(words))
+                        if item is not None:
+                            self._add_keys(item, quote_keys(words).postings(), table)
                 conn.execute(
-                    "INSERT OR IGNORE INTO link_keys"
-                    " SELECT * FROM temp.new_link_keys ORDER BY 1, 2, 3"
+                    f"INSERT OR IGNORE INTO link_keys SELECT * FROM {table} ORDER BY 1, 2, 3"
                 )
-                conn.execute("DROP TABLE temp.new_link_keys")
+                conn.execute(f"DROP TABLE {table}")
                 conn.execute("DELETE FROM link_rebuild")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-
-    def _post_everything(self, table: str) -> None:
-        rows = self.conn.execute("SELECT rowid, signature FROM articles ORDER BY rowid")
-        while batch := rows.fetchmany(1000):
-            for rowid, signature in batch:
-                if len(signature) == NUM_PERM * 8:  # else never matched
-                    self._add_keys(rowid, story_keys(signature_from_bytes(signature)), table)
-        rows = self.conn.execute(
-            "SELECT cluster_id, quote FROM attributions WHERE cluster_id IS NOT NULL ORDER BY id"
-        )
-        while batch := rows.fetchmany(1000):
-            for cluster_id, quote in batch:
-                words = tuple(quote_words(quote or ""))
-                if len(words) < MIN_WORDS:
-                    continue
-                item = self._add_variant(cluster_id, " ".join(words))
-                if item is not None:
-                    self._add_keys(item, quote_keys(words).postings(), table)
-
-    def _post_quote_bands(self, table: str) -> None:
-        band = int(Namespace.QUOTE_BAND)
-        rows = self.conn.execute("SELECT id, text FROM quote_variants ORDER BY id")
-        while batch := rows.fetchmany(1000):
-            for item, text in batch:
-                bands = quote_bands(tuple(text.split(" ")))
-                self._add_keys(item, [(band, key) for key in dict.fromkeys(bands)], table)
 
     def _upsert_speaker(self, ls: LinkedSpeaker, linked: LinkedArticle) -> int:
         conn, speaker = self.conn, ls.speaker
