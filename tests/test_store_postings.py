@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import article
+from saidwhat.link.linker import CorpusLinker
 from saidwhat.store import SQLiteStore
 from saidwhat.store.sqlite_postings import LogPostings
 
@@ -79,3 +81,38 @@ def test_postings_of_a_rolled_back_write_are_forgotten(path: Path) -> None:
     write(postings, 3, [(STORY, 30)])  # the log's rowids are reused: still found
     assert postings.lookup(STORY, [30], synced=False) == {3}
     assert writer(path).lookup(STORY, [10, 30], synced=False) == {1, 3}
+
+
+def test_a_store_merging_its_postings_every_few_links_the_same(tmp_path: Path) -> None:
+    quote = "The harbour will stay closed until the storm has passed"
+    variants = [quote, quote.replace("storm", "gale"), quote + " and the wind drops"]
+    documents = [
+        article(
+            f"a{i}",
+            [("Elena Varga", "PERSON", "said", variants[i % 3])],
+            outlet=f"Outlet {i % 4}",
+            published=f"2026-03-{1 + i:02d}",
+            lead=f"Report {i // 2}.",  # every second article a republished copy
+        )
+        for i in range(12)
+    ]
+
+    def ingest(path: Path, merge_rows: int) -> list[tuple[object, ...]]:
+        with SQLiteStore(path) as store:
+            store._postings.merge_rows = merge_rows
+            linker = CorpusLinker(store)
+            for start in (0, 5, 9):  # three batches
+                with store.writing():
+                    for document in documents[start : {0: 5, 5: 9, 9: 12}[start]]:
+                        store.add_article(linker.link(document))
+            merges = store.conn.execute("SELECT merges FROM link_state").fetchone()[0]
+            assert (merges > 0) == (merge_rows < 1000)
+            return store.conn.execute(
+                "SELECT r.story_id, a.cluster_id, a.speaker_id FROM attributions a"
+                " JOIN articles r ON r.id = a.article_id ORDER BY a.id"
+            ).fetchall()
+
+    linked = ingest(tmp_path / "logged.db", 1_000_000)
+    assert ingest(tmp_path / "merged.db", 50) == linked
+    assert len({cluster for _, cluster, _ in linked}) == 1  # one quote, three wordings
+    assert len({story for story, _, _ in linked}) < len(documents)
