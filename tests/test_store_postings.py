@@ -65,7 +65,7 @@ def test_a_connection_sees_another_ones_postings_and_merges(path: Path) -> None:
     # the second had indexed log rows that are gone: it reads the log afresh
     assert second.lookup(STORY, [10], synced=False) == {1, 2, 3}
     assert second.lookup(STORY, [20], synced=False) == {4}
-    rows = second.conn.execute("SELECT namespace, key, item FROM temp.recent_keys").fetchall()
+    rows = second.conn.execute("SELECT namespace, key, item FROM recent.keys").fetchall()
     assert rows == [(STORY, 20, 4)]
 
 

@@ -6,16 +6,17 @@ that index outgrows the page cache every batch of articles rewrites most of it: 
 1M-statement build the store wrote 68 times its own size. So a new posting is
 
 1. appended to ``link_keys_log``, a rowid table (its pages are written once, in order);
-2. indexed in this connection's memory (``temp.recent_keys``), which lookups read beside
-   ``link_keys``;
+2. indexed in this connection's memory (``recent.keys``, an attached in-memory database),
+   which lookups read beside ``link_keys``;
 3. merged into ``link_keys`` in key order, with the log emptied, once the log holds
    ``MERGE_ROWS`` postings: one pass over the index's pages per ``MERGE_ROWS`` postings
    instead of one per batch (an LSM tree's two levels, as FTS5 keeps its own index).
 
 Several connections may write one store: each reads the log rows it has not seen when a
 batch starts (under the write lock) and before a lookup outside a batch; a merge (which
-empties the log) is seen through ``link_state.merges``. The in-memory index lives in the
-connection's temporary database, so it rolls back with the transaction that wrote it.
+empties the log) is seen through ``link_state.merges``. The in-memory index is a database
+attached to the connection, so it rolls back with the transaction (or savepoint) that
+wrote it.
 """
 
 from __future__ import annotations
@@ -36,44 +37,31 @@ class LogPostings:
     def __init__(self, conn: sqlite3.Connection, merge_rows: int = MERGE_ROWS) -> None:
         self.conn = conn
         self.merge_rows = merge_rows
-        self._ready = False
-
-    def _prepare(self) -> None:
-        """The temporary tables, on first use (only linkers need them; readers never)."""
-        if self._ready:
-            return
-        conn = self.conn
-        conn.execute("PRAGMA temp_store = MEMORY")
+        # the in-memory index (attached outside any transaction: SQLite refuses it inside)
+        conn.execute("ATTACH DATABASE ':memory:' AS recent")
         conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS recent_keys (namespace INTEGER, key INTEGER,"
-            " item INTEGER, PRIMARY KEY (namespace, key, item)) WITHOUT ROWID"
+            "CREATE TABLE recent.keys (namespace INTEGER, key INTEGER, item INTEGER,"
+            " PRIMARY KEY (namespace, key, item)) WITHOUT ROWID"
         )
         # the newest log rowid indexed, and the merge count it belongs to
-        conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS recent_state (loaded INTEGER, merges INTEGER)"
-        )
-        conn.execute(
-            "INSERT INTO temp.recent_state SELECT 0, -1 WHERE NOT EXISTS"
-            " (SELECT 1 FROM temp.recent_state)"
-        )
-        self._ready = True
+        conn.execute("CREATE TABLE recent.state (loaded INTEGER, merges INTEGER)")
+        conn.execute("INSERT INTO recent.state VALUES (0, -1)")
 
     def sync(self) -> None:
         """Index the log rows this connection has not seen (all of them after another
         connection's merge), in one snapshot of the store."""
-        self._prepare()
         conn = self.conn
         own = not conn.in_transaction
         if own:
             conn.execute("BEGIN")
         try:
             merges = conn.execute("SELECT merges FROM link_state").fetchone()[0]
-            loaded, known = conn.execute("SELECT loaded, merges FROM temp.recent_state").fetchone()
+            loaded, known = conn.execute("SELECT loaded, merges FROM recent.state").fetchone()
             if merges != known:
-                conn.execute("DELETE FROM temp.recent_keys")
+                conn.execute("DELETE FROM recent.keys")
                 loaded = 0
             conn.execute(
-                "INSERT OR IGNORE INTO temp.recent_keys"
+                "INSERT OR IGNORE INTO recent.keys"
                 " SELECT namespace, key, item FROM link_keys_log WHERE rowid > ?",
                 (loaded,),
             )
@@ -85,15 +73,12 @@ class LogPostings:
     def _mark(self, merges: int | None = None) -> None:
         newest = "(SELECT coalesce(max(rowid), 0) FROM link_keys_log)"
         if merges is None:
-            self.conn.execute(f"UPDATE temp.recent_state SET loaded = {newest}")
+            self.conn.execute(f"UPDATE recent.state SET loaded = {newest}")
         else:
-            self.conn.execute(
-                f"UPDATE temp.recent_state SET loaded = {newest}, merges = ?", (merges,)
-            )
+            self.conn.execute(f"UPDATE recent.state SET loaded = {newest}, merges = ?", (merges,))
 
     def add(self, item: int, keys: Iterable[tuple[int, int]]) -> None:
         """Post ``item`` under ``keys`` (inside the caller's transaction, after ``sync``)."""
-        self._prepare()
         rows = [(namespace, key, item) for namespace, key in keys]
         if not rows:
             return
@@ -101,7 +86,7 @@ class LogPostings:
             "INSERT INTO link_keys_log (namespace, key, item) VALUES (?, ?, ?)", rows
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO temp.recent_keys (namespace, key, item) VALUES (?, ?, ?)", rows
+            "INSERT OR IGNORE INTO recent.keys (namespace, key, item) VALUES (?, ?, ?)", rows
         )
         self._mark()
 
@@ -117,7 +102,7 @@ class LogPostings:
                 row[0]
                 for row in self.conn.execute(
                     f"SELECT item FROM link_keys WHERE namespace = ? AND key IN ({marks})"
-                    f" UNION ALL SELECT item FROM temp.recent_keys"
+                    f" UNION ALL SELECT item FROM recent.keys"
                     f" WHERE namespace = ? AND key IN ({marks})",
                     (namespace, *chunk, namespace, *chunk),
                 )
@@ -137,7 +122,6 @@ class LogPostings:
         )
         conn.execute("DELETE FROM link_keys_log")
         conn.execute("UPDATE link_state SET merges = merges + 1")
-        if self._ready:
-            conn.execute("DELETE FROM temp.recent_keys")
-            self._mark(conn.execute("SELECT merges FROM link_state").fetchone()[0])
+        conn.execute("DELETE FROM recent.keys")
+        self._mark(conn.execute("SELECT merges FROM link_state").fetchone()[0])
         return True
