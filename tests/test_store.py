@@ -194,7 +194,7 @@ def test_a_failed_write_leaves_no_half_article(store: Store, monkeypatch) -> Non
     tables = ["articles", "speakers", "mentions", "attributions", "link_keys", "cluster_reports"]
     tables += ["quote_variants", "quote_clusters", "speaker_keys", "about"]
     if isinstance(store, SQLiteStore):
-        tables += ["articles_fts", "attributions_fts", "link_keys_log", "recent.keys"]
+        tables += ["attributions_fts", "link_keys_log", "recent.keys"]
     for table in tables:
         assert rows(store, f"SELECT count(*) FROM {table}") == [(0,)], table
 

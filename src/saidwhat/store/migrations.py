@@ -249,7 +249,10 @@ CREATE INDEX articles_published_outlet ON articles(published, outlet, statements
 # The linker's new postings go to a log (a rowid table, written in order) and are merged
 # into link_keys in key order now and then (saidwhat.store.sqlite_postings); link_state
 # counts the merges, so a connection that indexed the log in memory sees it emptied.
+# articles_fts goes: no query ever read it, and every article's whole text was tokenised
+# into it (and copied: it was not an external-content table).
 _V7 = """
+DROP TABLE articles_fts;
 CREATE TABLE link_keys_log (
     namespace INTEGER NOT NULL,
     key INTEGER NOT NULL,

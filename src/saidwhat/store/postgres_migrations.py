@@ -9,8 +9,9 @@ so comparisons and sorts go by code point as SQLite's BINARY collation does (the
 ranges of ``QuoteFilter`` rely on it, whatever the database's locale).
 
 Full-text search is a stored ``tsvector`` column (English configuration) with a GIN
-index, over what SQLite's FTS5 tables index: ``attributions.fts`` over the content,
-source and speaker name, ``articles.fts`` over the title and text. SQLite's
+index, over what SQLite's FTS5 table indexes: ``attributions.fts`` over the content,
+source and speaker name (``articles.fts`` over the title and text, read by no query, was
+dropped by migration 4). SQLite's
 ``link_rebuild`` (a version-3 store's postings to write) has no counterpart: no
 PostgreSQL store predates the postings.
 
@@ -246,7 +247,14 @@ TRIGRAM_INDEXES = {
 }
 
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# The articles' full-text index goes: no query reads it, and each article's whole text was
+# turned into a tsvector (stored in its row) and entered into a GIN index on every write.
+_V4 = """
+DROP INDEX articles_fts;
+ALTER TABLE articles DROP COLUMN fts;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 

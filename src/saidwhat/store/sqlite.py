@@ -265,10 +265,6 @@ class SQLiteStore(Reads):
         # the article's count of statements: SQLite counts an outlet's or a period's from it
         values = article_values(linked) | {"statements": len(d.attributions)}
         cursor = self.conn.execute(insert_sql("articles", values, "?"), tuple(values.values()))
-        self.conn.execute(
-            "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-            (cursor.lastrowid, d.title or "", d.text),
-        )
         self._add_keys(cursor.lastrowid, linked.story_keys)
 
     def _add_keys(self, item: int, keys: Iterable[tuple[int, int]], table: str = "") -> None:
