@@ -235,6 +235,19 @@ END
 $$;
 """
 
+_V4 = """
+-- How many statements hold each word (lexeme) of their full-text vector (kept by each
+-- write): a one-word search is counted here, not by reading every statement it finds
+-- (a GIN index cannot count; its matches' heap pages are read).
+CREATE TABLE fts_words (
+    lexeme TEXT COLLATE "C" PRIMARY KEY,
+    statements BIGINT NOT NULL
+);
+INSERT INTO fts_words (lexeme, statements)
+SELECT w.lexeme, count(*) FROM attributions a CROSS JOIN LATERAL unnest(a.fts) AS w
+GROUP BY w.lexeme;
+"""
+
 #: The trigram indexes of migration 3 (created when pg_trgm is there), by name.
 TRIGRAM_INDEXES = {
     "speakers_name_trgm": "ON speakers USING gin (name gin_trgm_ops)",
@@ -246,7 +259,7 @@ TRIGRAM_INDEXES = {
 }
 
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 

@@ -27,7 +27,7 @@ from saidwhat.model import (
     Statement,
     TextSpan,
 )
-from saidwhat.store.filters import QuoteFilter
+from saidwhat.store.filters import QuoteFilter, search_terms
 from saidwhat.store.postgres_filters import LIKE, contains, statement_filter_sql
 from saidwhat.store.rows import ARTICLE_COLUMNS
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
@@ -109,6 +109,10 @@ class PostgresReads:
                 "SELECT n FROM store_counts WHERE what = %s AND key = %s", (what, key)
             )
             return int(found or 0)
+        if where == QuoteFilter(q=where.q):
+            found = self._word_count(where.q)
+            if found is not None:
+                return found
         with self._connection():
             arms, _ = self._arms(where)
             if not arms:
@@ -122,6 +126,21 @@ class PostgresReads:
                     [p for _, arm in arms for p in arm],
                 )
             )
+
+    def _word_count(self, q: str | None) -> int | None:
+        """The statements a search of one word finds, from the running totals of
+        ``fts_words`` (migration 4); None for other searches (several words or lexemes, a
+        prefix, stop words alone). The word is reduced to its lexemes as ``to_tsquery``
+        reduces it (the same parser and dictionaries): one lexeme is the whole query."""
+        words, prefix = search_terms(q or "")
+        if len(words) != 1 or prefix:
+            return None
+        return self._scalar(
+            """SELECT CASE WHEN cardinality(w) = 1 THEN coalesce(
+                   (SELECT statements FROM fts_words WHERE lexeme = w[1]), 0) END
+               FROM tsvector_to_array(to_tsvector('english', %s)) AS w""",
+            (words[0],),
+        )
 
     def _few_about(self, names: list[str]) -> bool:
         """Whether the ``about`` names are those of few statements: fewer than
