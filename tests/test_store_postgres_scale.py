@@ -1,5 +1,5 @@
-"""The PostgreSQL store's paths for large stores (migrations 2 to 4): running totals for
-``stats()`` and one-word searches, statement pages chosen from the statements alone,
+"""The PostgreSQL store's paths for large stores (migrations 2 to 5): running totals for
+``stats()``, one-word and ``about`` searches, statement pages chosen from the statements alone,
 names matched through trigram indexes. Each must give what the plain queries give; these
 skip without PostgreSQL 15.
 """
@@ -165,6 +165,16 @@ def stored_words(url: str) -> dict[str, int]:
         return dict(conn.execute("SELECT lexeme, statements FROM fts_words").fetchall())
 
 
+def about_names(url: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The statements about each name: as ``about_names`` holds them, and counted."""
+    with psycopg.connect(url) as conn:
+        stored = conn.execute("SELECT name, statements FROM about_names").fetchall()
+        counted = conn.execute(
+            "SELECT name, count(DISTINCT attribution_id) FROM about GROUP BY name"
+        ).fetchall()
+    return dict(stored), dict(counted)
+
+
 def test_the_word_totals_equal_a_recount_after_batches_and_single_writes(
     postgres_url: str,
 ) -> None:
@@ -177,6 +187,8 @@ def test_the_word_totals_equal_a_recount_after_batches_and_single_writes(
     counted = words(postgres_url)
     assert stored_words(postgres_url) == counted
     assert counted["harbour"] > counted["wall"] > 0 and "the" not in counted
+    stored, counted = about_names(postgres_url)
+    assert stored == counted and len(stored) == len(ABOUT)
 
 
 def test_migration_4_counts_the_words_of_a_store_written_before_it(postgres_url: str) -> None:
@@ -191,6 +203,19 @@ def test_migration_4_counts_the_words_of_a_store_written_before_it(postgres_url:
         assert store.count_quotes(QuoteFilter(q="walls")) == words(postgres_url)["wall"]
 
 
+def test_migration_5_counts_the_about_names_of_a_store_written_before_it(
+    postgres_url: str,
+) -> None:
+    with open_store(postgres_url) as store:
+        ingest(store, corpus(30))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE about_names DROP COLUMN statements")  # as in version 4
+        for statement in postgres_migrations._V5.split(";")[:-1]:
+            conn.execute(statement)
+    stored, counted = about_names(postgres_url)
+    assert stored == counted and min(stored.values()) > 0
+
+
 FILTERS = [
     QuoteFilter(),
     QuoteFilter(speaker="Brandt"),
@@ -198,7 +223,8 @@ FILTERS = [
     QuoteFilter(speaker="Elena Varga", since="2026-03-05", until="2026-04-20"),
     QuoteFilter(speaker="offic"),
     QuoteFilter(speaker="nobody at all"),
-    QuoteFilter(about="lantern"),
+    QuoteFilter(about="lantern"),  # one name: counted from about_names
+    QuoteFilter(about="n"),  # three names: their statements counted once each
     QuoteFilter(about="Union", speaker="Varga"),
     QuoteFilter(about="no such place"),
     QuoteFilter(outlet="ledger"),

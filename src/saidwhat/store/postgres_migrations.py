@@ -248,6 +248,15 @@ SELECT w.lexeme, count(*) FROM attributions a CROSS JOIN LATERAL unnest(a.fts) A
 GROUP BY w.lexeme;
 """
 
+_V5 = """
+-- How many statements are about each name (kept by each write): a search by one ``about``
+-- name is counted here, not by reading its statements.
+ALTER TABLE about_names ADD COLUMN statements BIGINT NOT NULL DEFAULT 0;
+UPDATE about_names n SET statements = c.n
+FROM (SELECT name, count(DISTINCT attribution_id) AS n FROM about GROUP BY name) AS c
+WHERE c.name = n.name;
+"""
+
 #: The trigram indexes of migration 3 (created when pg_trgm is there), by name.
 TRIGRAM_INDEXES = {
     "speakers_name_trgm": "ON speakers USING gin (name gin_trgm_ops)",
@@ -259,7 +268,7 @@ TRIGRAM_INDEXES = {
 }
 
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 

@@ -113,6 +113,8 @@ class PostgresReads:
             found = self._word_count(where.q)
             if found is not None:
                 return found
+        if where == QuoteFilter(about=where.about):
+            return self._about_count(where.about)
         with self._connection():
             arms, _ = self._arms(where)
             if not arms:
@@ -140,6 +142,20 @@ class PostgresReads:
                    (SELECT statements FROM fts_words WHERE lexeme = w[1]), 0) END
                FROM tsvector_to_array(to_tsvector('english', %s)) AS w""",
             (words[0],),
+        )
+
+    def _about_count(self, about: str | None) -> int:
+        """The statements about names containing ``about``: the running total of
+        ``about_names`` (migration 5) for one name, else the distinct statements of the
+        names' ``about`` rows."""
+        found = self._rows(_ABOUT_TOTALS, (contains(about or ""),))
+        if len(found) <= 1:
+            return int(found[0][1]) if found else 0
+        return int(
+            self._scalar(
+                "SELECT count(DISTINCT attribution_id) FROM about WHERE name = ANY(%s)",
+                ([name for name, _ in found],),
+            )
         )
 
     def _few_about(self, names: list[str]) -> bool:
@@ -500,6 +516,8 @@ _ABOUT_IN = "a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))"
 _ABOUT_HASHED = f"({_ABOUT_IN} OR a.id IS NULL)"
 #: The ``about`` names containing a pattern.
 _ABOUT_NAMES = f"SELECT name FROM about_names WHERE name {LIKE}"
+#: The same, with how many statements are about each.
+_ABOUT_TOTALS = f"SELECT name, statements FROM about_names WHERE name {LIKE}"
 #: The outlets containing a pattern (every outlet stored has its running total).
 _OUTLETS = f"SELECT key FROM store_counts WHERE what = 'outlet' AND n > 0 AND key {LIKE}"
 
