@@ -130,19 +130,25 @@ class PostgresReads:
             )
 
     def _word_count(self, q: str | None) -> int | None:
-        """The statements a search of one word finds, from the running totals of
-        ``fts_words`` (migration 4); None for other searches (several words or lexemes, a
-        prefix, stop words alone). The word is reduced to its lexemes as ``to_tsquery``
-        reduces it (the same parser and dictionaries): one lexeme is the whole query."""
+        """The statements a search of one word or prefix finds, from the running totals of
+        ``fts_words`` (migration 4), when the word is one lexeme and (a prefix) begins one
+        lexeme at most; else None (several words or lexemes, stop words alone). The word
+        is reduced as ``to_tsquery`` reduces it (the same parser and dictionaries)."""
         words, prefix = search_terms(q or "")
-        if len(words) != 1 or prefix:
+        if len(words) != 1:
             return None
-        return self._scalar(
-            """SELECT CASE WHEN cardinality(w) = 1 THEN coalesce(
-                   (SELECT statements FROM fts_words WHERE lexeme = w[1]), 0) END
-               FROM tsvector_to_array(to_tsvector('english', %s)) AS w""",
-            (words[0],),
+        lexemes, found = self._one(
+            """SELECT cardinality(w), array(
+                   SELECT statements FROM fts_words
+                   WHERE lexeme >= w[1] AND lexeme < w[1] || chr(1114111)
+                       AND (%(prefix)s OR lexeme = w[1])
+                   LIMIT 2)
+               FROM tsvector_to_array(to_tsvector('english', %(word)s)) AS w""",
+            {"word": words[0], "prefix": prefix},
         )
+        if lexemes != 1 or len(found) > 1:
+            return None
+        return int(found[0]) if found else 0
 
     def _about_count(self, about: str | None) -> int:
         """The statements about names containing ``about``: the running total of
