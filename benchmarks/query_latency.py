@@ -644,13 +644,14 @@ def main(argv: list[str] | None = None) -> None:
         if args.build_only:
             return
         results = time_queries(url, args)
+    written = built.get("articles", 0) - built.get("resumed_articles", 0)  # by this build
     print(
         f"\n{info['date']}, commit {info['commit']}, {info['cpu']} ({info['cores']} cores), "
         f"Python {info['python']}; {stats['statements']:,} statements in "
         f"{stats['articles']:,} articles, store {size / 2**20:.1f} MiB"
         + (
             f", built in {built['build_seconds']:.0f} s "
-            f"({built['articles'] / built['build_seconds']:.0f} articles/s)"
+            f"({written:,} articles, {written / built['build_seconds']:.0f} articles/s)"
             if built
             else ""
         )
