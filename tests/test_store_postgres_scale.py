@@ -232,6 +232,8 @@ FILTERS = [
     QuoteFilter(outlet="nowhere"),
     QuoteFilter(q="harbour workers"),
     QuoteFilter(q="walls", outlet="Courier"),
+    QuoteFilter(speaker="Brandt", q="walls", kind="direct"),  # a common word: walked
+    QuoteFilter(speaker="Varga", q="harbour", since="2026-03-10"),
     QuoteFilter(q="walls"),  # one word: counted from fts_words
     QuoteFilter(q="Workers"),  # stemmed: "worker"
     QuoteFilter(q="varga"),  # a speaker's name

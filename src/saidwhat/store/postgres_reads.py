@@ -28,7 +28,7 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.filters import QuoteFilter, search_terms
-from saidwhat.store.postgres_filters import LIKE, contains, statement_filter_sql
+from saidwhat.store.postgres_filters import LIKE, POSTGRES, contains, statement_filter_sql
 from saidwhat.store.rows import ARTICLE_COLUMNS
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
@@ -81,6 +81,11 @@ class PostgresReads:
             # walk far, one index probe per statement).
             if about and self._few_about(about):
                 arms = [(sql.replace(_ABOUT_IN, _ABOUT_HASHED), ps) for sql, ps in arms]
+            # A speaker's statements with a common word are walked newest first and each
+            # tested (the first 50 come soon), not intersected with the word's index entries
+            # (a bitmap of every statement holding it, and of every one of the speaker's).
+            if where is not None and where.speaker is not None and self._common_word(where.q):
+                arms = [(sql.replace(_FTS_MATCH, _FTS_WALKED), ps) for sql, ps in arms]
             if len(arms) == 1:
                 page, params = _ordered(arms[0][0]), [*arms[0][1], limit, offset]
             else:
@@ -149,6 +154,20 @@ class PostgresReads:
         if lexemes != 1 or len(found) > 1:
             return None
         return int(found[0]) if found else 0
+
+    def _common_word(self, q: str | None) -> bool:
+        """Whether ``q`` is one word held by 1% of the statements or more (``fts_words``)."""
+        words, prefix = search_terms(q or "")
+        if len(words) != 1 or prefix:
+            return False
+        share = self._scalar(
+            """SELECT f.statements * 100 >= (SELECT n FROM store_counts
+                                             WHERE what = 'statements' AND key = '')
+               FROM tsvector_to_array(to_tsvector('english', %s)) AS w
+               JOIN fts_words f ON f.lexeme = w[1] WHERE cardinality(w) = 1""",
+            (words[0],),
+        )
+        return bool(share)
 
     def _about_count(self, about: str | None) -> int:
         """The statements about names containing ``about``: the running total of
@@ -520,6 +539,10 @@ _SPEAKER_IDS = f"""SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
 #: is not made a join; ``a.id`` is never NULL).
 _ABOUT_IN = "a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))"
 _ABOUT_HASHED = f"({_ABOUT_IN} OR a.id IS NULL)"
+#: A full-text match, and the same where the GIN index cannot serve it (``a.fts`` is never
+#: NULL): the statements are then walked in an index's order and each tested.
+_FTS_MATCH = POSTGRES.fts_match
+_FTS_WALKED = f"({_FTS_MATCH} OR a.fts IS NULL)"
 #: The ``about`` names containing a pattern.
 _ABOUT_NAMES = f"SELECT name FROM about_names WHERE name {LIKE}"
 #: The same, with how many statements are about each.
