@@ -18,8 +18,9 @@ latency are reported in milliseconds. ``quotes`` queries return a page of 50.
         [--repeat 200] [--max-seconds 30] [--seed 7] [--json PATH]
 
 With ``--db`` an existing store is reused (not rebuilt); a missing or empty one is built
-there and kept. Query parameters are drawn through the store's own methods, so both
-backends are timed on the same kind of requests.
+there and kept, and ``--build-only`` continues a smaller one (built by this script with the
+same ``--seed``) to ``--statements``. Query parameters are drawn through the store's own
+methods, so both backends are timed on the same kind of requests.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from throughput import machine  # noqa: E402
 from saidwhat.corpus import BATCH_ARTICLES  # noqa: E402
 from saidwhat.errors import NotFoundError  # noqa: E402
 from saidwhat.link.linker import CorpusLinker, with_link_keys  # noqa: E402
+from saidwhat.link.stories import text_key  # noqa: E402
 from saidwhat.model import Attribution, Document, EntityRef, Speaker, TextSpan  # noqa: E402
 from saidwhat.store import QuoteFilter, Store, open_store  # noqa: E402
 from saidwhat.store.urls import store_file  # noqa: E402
@@ -330,7 +332,12 @@ def build(url: str, statements: int, seed: int) -> dict[str, float]:
     written in batches of ``BATCH_ARTICLES`` inside ``Store.writing`` (what the one
     writer does); the seconds of each part are reported apart. ``disk_write_bytes`` is
     what this process wrote to disk (Linux ``/proc/self/io``; with the store's own
-    writes for SQLite, none of the server's for PostgreSQL)."""
+    writes for SQLite, none of the server's for PostgreSQL).
+
+    A store that already holds articles is continued: the articles it holds are
+    generated again (not linked nor written), so that the generator goes on from the
+    next one; the first and last of them, and the total of statements, are checked
+    against the store."""
     corpus = Corpus(random.Random(seed))
     start = time.perf_counter()
     written = _written_bytes()
@@ -338,6 +345,20 @@ def build(url: str, statements: int, seed: int) -> dict[str, float]:
     seconds = {"keys_seconds": 0.0, "link_seconds": 0.0, "write_seconds": 0.0}
     clock = time.perf_counter
     with open_store(url) as store:
+        resumed = store.stats()
+        stored = resumed["articles"]
+        for number in range(1, stored + 1):
+            document = corpus.document(number)
+            count += len(document.attributions)
+            if number <= 3 or number == stored:
+                _check_stored(store, document)
+        if count != resumed["statements"]:
+            raise SystemExit(
+                f"the store holds {resumed['statements']:,} statements, not the {count:,} of "
+                f"its first {stored:,} synthetic articles: not this benchmark's store"
+            )
+        if stored:
+            print(f"  continuing after {stored:,} articles, {count:,} statements", file=sys.stderr)
         linker = CorpusLinker(store)
         while count < statements:
             mark = clock()
@@ -362,13 +383,30 @@ def build(url: str, statements: int, seed: int) -> dict[str, float]:
                 file=sys.stderr,
             )
     figures = {"articles": stored, "statements": count, **seconds}
+    if resumed["articles"]:
+        figures["resumed_articles"] = resumed["articles"]
+        figures["resumed_statements"] = resumed["statements"]
     figures["build_seconds"] = time.perf_counter() - start
-    figures["writer_articles_per_second"] = stored / (
+    figures["writer_articles_per_second"] = (stored - resumed["articles"]) / (
         seconds["link_seconds"] + seconds["write_seconds"]
     )
     if written is not None:
         figures["disk_write_bytes"] = _written_bytes() - written
     return figures
+
+
+def _check_stored(store: Store, document: Document) -> None:
+    """Stop unless ``document`` (generated again) is stored, under the id the linker gives
+    it (its text's key)."""
+    try:
+        held = store.article(text_key(document.text)[:16])[0]
+    except NotFoundError:
+        held = None
+    if held is None or held.text != document.text:
+        raise SystemExit(
+            f"{document.id} is not stored as generated: not this benchmark's store "
+            "(or another --seed)"
+        )
 
 
 def _written_bytes() -> int | None:
@@ -543,7 +581,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", nargs="+", help="time only queries whose name contains these")
-    parser.add_argument("--build-only", action="store_true", help="build the store, time nothing")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build the store (or continue it to --statements), time nothing",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
@@ -564,12 +606,16 @@ def main(argv: list[str] | None = None) -> None:
             name + ".build.json"
         )
         stats = stored_stats(url)
-        if stats is not None:
+        grow = args.build_only and stats is not None and stats["statements"] < args.statements
+        if stats is not None and not grow:
             print("reusing the store", file=sys.stderr)
             if record.exists():
                 built = json.loads(record.read_text(encoding="utf-8"))
         else:
-            print(f"building a store of {args.statements:,} statements", file=sys.stderr)
+            print(
+                f"{'growing' if grow else 'building'} a store of {args.statements:,} statements",
+                file=sys.stderr,
+            )
             built = build(url, args.statements, args.seed)
             if args.db:
                 record.write_text(json.dumps(built) + "\n", encoding="utf-8")
@@ -598,13 +644,14 @@ def main(argv: list[str] | None = None) -> None:
         if args.build_only:
             return
         results = time_queries(url, args)
+    written = built.get("articles", 0) - built.get("resumed_articles", 0)  # by this build
     print(
         f"\n{info['date']}, commit {info['commit']}, {info['cpu']} ({info['cores']} cores), "
         f"Python {info['python']}; {stats['statements']:,} statements in "
         f"{stats['articles']:,} articles, store {size / 2**20:.1f} MiB"
         + (
             f", built in {built['build_seconds']:.0f} s "
-            f"({built['articles'] / built['build_seconds']:.0f} articles/s)"
+            f"({written:,} articles, {written / built['build_seconds']:.0f} articles/s)"
             if built
             else ""
         )

@@ -1,7 +1,7 @@
-"""The PostgreSQL store's paths for large stores (migrations 2 and 3): running totals for
-``stats()``, statement pages chosen from the statements alone, names matched through
-trigram indexes. Each must give what the plain queries give; these skip without
-PostgreSQL 15.
+"""The PostgreSQL store's paths for large stores (migrations 2 to 5): running totals for
+``stats()``, one-word and ``about`` searches, statement pages chosen from the statements alone,
+names matched through trigram indexes. Each must give what the plain queries give; these
+skip without PostgreSQL 15.
 """
 
 from __future__ import annotations
@@ -151,6 +151,71 @@ def test_migration_2_counts_a_store_written_before_it(postgres_url: str) -> None
         assert store.stats() == recount(postgres_url)
 
 
+def words(url: str) -> dict[str, int]:
+    """How many statements hold each lexeme, counted over the statements."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT w.lexeme, count(*) FROM attributions a, unnest(a.fts) AS w GROUP BY 1"
+        )
+        return dict(rows.fetchall())
+
+
+def stored_words(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute("SELECT lexeme, statements FROM fts_words").fetchall())
+
+
+def about_names(url: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The statements about each name: as ``about_names`` holds them, and counted."""
+    with psycopg.connect(url) as conn:
+        stored = conn.execute("SELECT name, statements FROM about_names").fetchall()
+        counted = conn.execute(
+            "SELECT name, count(DISTINCT attribution_id) FROM about GROUP BY name"
+        ).fetchall()
+    return dict(stored), dict(counted)
+
+
+def test_the_word_totals_equal_a_recount_after_batches_and_single_writes(
+    postgres_url: str,
+) -> None:
+    documents = corpus(40)
+    with open_store(postgres_url) as store:
+        assert ingest(store, documents[:30] + [documents[3]]) == 1  # a duplicate, refused
+        linker = CorpusLinker(store)
+        for document in documents[30:]:  # outside a batch: each its own transaction
+            store.add_article(linker.link(document))
+    counted = words(postgres_url)
+    assert stored_words(postgres_url) == counted
+    assert counted["harbour"] > counted["wall"] > 0 and "the" not in counted
+    stored, counted = about_names(postgres_url)
+    assert stored == counted and len(stored) == len(ABOUT)
+
+
+def test_migration_4_counts_the_words_of_a_store_written_before_it(postgres_url: str) -> None:
+    with open_store(postgres_url) as store:
+        ingest(store, corpus(30))
+    backfill = postgres_migrations._V4.split("INSERT INTO fts_words (lexeme, statements)", 1)[1]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM fts_words")  # as a version-3 store has none
+        conn.execute("INSERT INTO fts_words (lexeme, statements)" + backfill)
+    assert stored_words(postgres_url) == words(postgres_url)
+    with open_store(postgres_url, readonly=True) as store:
+        assert store.count_quotes(QuoteFilter(q="walls")) == words(postgres_url)["wall"]
+
+
+def test_migration_5_counts_the_about_names_of_a_store_written_before_it(
+    postgres_url: str,
+) -> None:
+    with open_store(postgres_url) as store:
+        ingest(store, corpus(30))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE about_names DROP COLUMN statements")  # as in version 4
+        for statement in postgres_migrations._V5.split(";")[:-1]:
+            conn.execute(statement)
+    stored, counted = about_names(postgres_url)
+    assert stored == counted and min(stored.values()) > 0
+
+
 FILTERS = [
     QuoteFilter(),
     QuoteFilter(speaker="Brandt"),
@@ -158,7 +223,8 @@ FILTERS = [
     QuoteFilter(speaker="Elena Varga", since="2026-03-05", until="2026-04-20"),
     QuoteFilter(speaker="offic"),
     QuoteFilter(speaker="nobody at all"),
-    QuoteFilter(about="lantern"),
+    QuoteFilter(about="lantern"),  # one name: counted from about_names
+    QuoteFilter(about="n"),  # three names: their statements counted once each
     QuoteFilter(about="Union", speaker="Varga"),
     QuoteFilter(about="no such place"),
     QuoteFilter(outlet="ledger"),
@@ -166,6 +232,16 @@ FILTERS = [
     QuoteFilter(outlet="nowhere"),
     QuoteFilter(q="harbour workers"),
     QuoteFilter(q="walls", outlet="Courier"),
+    QuoteFilter(speaker="Brandt", q="walls", kind="direct"),  # a common word: walked
+    QuoteFilter(speaker="Varga", q="harbour", since="2026-03-10"),
+    QuoteFilter(q="walls"),  # one word: counted from fts_words
+    QuoteFilter(q="Workers"),  # stemmed: "worker"
+    QuoteFilter(q="varga"),  # a speaker's name
+    QuoteFilter(q="the"),  # a stop word: finds nothing
+    QuoteFilter(q="unheard"),  # in no statement
+    QuoteFilter(q="harb*"),  # the prefix of one word: counted from fts_words
+    QuoteFilter(q="Harbour*"),
+    QuoteFilter(q="w*"),  # of several: counted through the index
     QuoteFilter(until="2026-03-15", kind="indirect"),
     QuoteFilter(kind="direct"),
     QuoteFilter(kind="mixed"),

@@ -70,8 +70,9 @@ __all__ = ["PostgresStore"]
 
 #: The advisory lock key (any constant 64-bit integer) that serialises article writes.
 WRITE_LOCK = 0x5A1D_0002
-#: Connections of a store's pool: one is kept open; a server's readers share four.
-POOL_MIN, POOL_MAX = 1, 4
+#: Connections of a store's pool: one is kept open; a server's readers share eight (20
+#: concurrent requests on 2 cores: 96 requests/s with eight, 80 with four; BENCHMARKS.md).
+POOL_MIN, POOL_MAX = 1, 8
 #: Seconds to wait for a connection (first connection, or a free one from the pool).
 CONNECT_TIMEOUT = 30
 #: SQLAlchemy's ``postgresql+driver://``: libpq takes the scheme without the driver.

@@ -11,7 +11,7 @@ ranges of ``QuoteFilter`` rely on it, whatever the database's locale).
 Full-text search is a stored ``tsvector`` column (English configuration) with a GIN
 index, over what SQLite's FTS5 table indexes: ``attributions.fts`` over the content,
 source and speaker name (``articles.fts`` over the title and text, read by no query, was
-dropped by migration 4). SQLite's
+dropped by migration 6). SQLite's
 ``link_rebuild`` (a version-3 store's postings to write) has no counterpart: no
 PostgreSQL store predates the postings.
 
@@ -236,6 +236,28 @@ END
 $$;
 """
 
+_V4 = """
+-- How many statements hold each word (lexeme) of their full-text vector (kept by each
+-- write): a one-word search is counted here, not by reading every statement it finds
+-- (a GIN index cannot count; its matches' heap pages are read).
+CREATE TABLE fts_words (
+    lexeme TEXT COLLATE "C" PRIMARY KEY,
+    statements BIGINT NOT NULL
+);
+INSERT INTO fts_words (lexeme, statements)
+SELECT w.lexeme, count(*) FROM attributions a CROSS JOIN LATERAL unnest(a.fts) AS w
+GROUP BY w.lexeme;
+"""
+
+_V5 = """
+-- How many statements are about each name (kept by each write): a search by one ``about``
+-- name is counted here, not by reading its statements.
+ALTER TABLE about_names ADD COLUMN statements BIGINT NOT NULL DEFAULT 0;
+UPDATE about_names n SET statements = c.n
+FROM (SELECT name, count(DISTINCT attribution_id) AS n FROM about GROUP BY name) AS c
+WHERE c.name = n.name;
+"""
+
 #: The trigram indexes of migration 3 (created when pg_trgm is there), by name.
 TRIGRAM_INDEXES = {
     "speakers_name_trgm": "ON speakers USING gin (name gin_trgm_ops)",
@@ -249,12 +271,12 @@ TRIGRAM_INDEXES = {
 #: The migrations, in order; the store's version is the number applied.
 # The articles' full-text index goes: no query reads it, and each article's whole text was
 # turned into a tsvector (stored in its row) and entered into a GIN index on every write.
-_V4 = """
+_V6 = """
 DROP INDEX articles_fts;
 ALTER TABLE articles DROP COLUMN fts;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 #: The tables every saidwhat store has (the rest of a schema with these is ours).
 TABLES = ("articles", "speakers", "attributions", "quote_clusters", "link_keys")
 

@@ -27,8 +27,8 @@ from saidwhat.model import (
     Statement,
     TextSpan,
 )
-from saidwhat.store.filters import QuoteFilter
-from saidwhat.store.postgres_filters import LIKE, contains, statement_filter_sql
+from saidwhat.store.filters import QuoteFilter, search_terms
+from saidwhat.store.postgres_filters import LIKE, POSTGRES, contains, statement_filter_sql
 from saidwhat.store.rows import ARTICLE_COLUMNS
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
@@ -81,6 +81,11 @@ class PostgresReads:
             # walk far, one index probe per statement).
             if about and self._few_about(about):
                 arms = [(sql.replace(_ABOUT_IN, _ABOUT_HASHED), ps) for sql, ps in arms]
+            # A speaker's statements with a common word are walked newest first and each
+            # tested (the first 50 come soon), not intersected with the word's index entries
+            # (a bitmap of every statement holding it, and of every one of the speaker's).
+            if where is not None and where.speaker is not None and self._common_word(where.q):
+                arms = [(sql.replace(_FTS_MATCH, _FTS_WALKED), ps) for sql, ps in arms]
             if len(arms) == 1:
                 page, params = _ordered(arms[0][0]), [*arms[0][1], limit, offset]
             else:
@@ -109,6 +114,12 @@ class PostgresReads:
                 "SELECT n FROM store_counts WHERE what = %s AND key = %s", (what, key)
             )
             return int(found or 0)
+        if where == QuoteFilter(q=where.q):
+            found = self._word_count(where.q)
+            if found is not None:
+                return found
+        if where == QuoteFilter(about=where.about):
+            return self._about_count(where.about)
         with self._connection():
             arms, _ = self._arms(where)
             if not arms:
@@ -123,14 +134,63 @@ class PostgresReads:
                 )
             )
 
+    def _word_count(self, q: str | None) -> int | None:
+        """The statements a search of one word or prefix finds, from the running totals of
+        ``fts_words`` (migration 4), when the word is one lexeme and (a prefix) begins one
+        lexeme at most; else None (several words or lexemes, stop words alone). The word
+        is reduced as ``to_tsquery`` reduces it (the same parser and dictionaries)."""
+        words, prefix = search_terms(q or "")
+        if len(words) != 1:
+            return None
+        lexemes, found = self._one(
+            """SELECT cardinality(w), array(
+                   SELECT statements FROM fts_words
+                   WHERE lexeme >= w[1] AND lexeme < w[1] || chr(1114111)
+                       AND (%(prefix)s OR lexeme = w[1])
+                   LIMIT 2)
+               FROM tsvector_to_array(to_tsvector('english', %(word)s)) AS w""",
+            {"word": words[0], "prefix": prefix},
+        )
+        if lexemes != 1 or len(found) > 1:
+            return None
+        return int(found[0]) if found else 0
+
+    def _common_word(self, q: str | None) -> bool:
+        """Whether ``q`` is one word held by 1% of the statements or more (``fts_words``)."""
+        words, prefix = search_terms(q or "")
+        if len(words) != 1 or prefix:
+            return False
+        share = self._scalar(
+            """SELECT f.statements * 100 >= (SELECT n FROM store_counts
+                                             WHERE what = 'statements' AND key = '')
+               FROM tsvector_to_array(to_tsvector('english', %s)) AS w
+               JOIN fts_words f ON f.lexeme = w[1] WHERE cardinality(w) = 1""",
+            (words[0],),
+        )
+        return bool(share)
+
+    def _about_count(self, about: str | None) -> int:
+        """The statements about names containing ``about``: the running total of
+        ``about_names`` (migration 5) for one name, else the distinct statements of the
+        names' ``about`` rows."""
+        found = self._rows(_ABOUT_TOTALS, (contains(about or ""),))
+        if len(found) <= 1:
+            return int(found[0][1]) if found else 0
+        return int(
+            self._scalar(
+                "SELECT count(DISTINCT attribution_id) FROM about WHERE name = ANY(%s)",
+                ([name for name, _ in found],),
+            )
+        )
+
     def _few_about(self, names: list[str]) -> bool:
         """Whether the ``about`` names are those of few statements: fewer than
-        sqrt(400 x statements) (14,000 of 500,000), counted up to that many."""
+        sqrt(250 x statements) (15,800 of 1,000,000; the two plans cross there), by their
+        running totals (migration 5)."""
         total = self._scalar("SELECT n FROM store_counts WHERE what = 'statements' AND key = ''")
-        bound = max(1000, int((400 * (total or 0)) ** 0.5))
+        bound = max(1000, int((250 * (total or 0)) ** 0.5))
         found = self._scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM about WHERE name = ANY(%s) LIMIT %s) AS few",
-            (names, bound),
+            "SELECT coalesce(sum(statements), 0) FROM about_names WHERE name = ANY(%s)", (names,)
         )
         return found < bound
 
@@ -479,8 +539,14 @@ _SPEAKER_IDS = f"""SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
 #: is not made a join; ``a.id`` is never NULL).
 _ABOUT_IN = "a.id IN (SELECT attribution_id FROM about WHERE name = ANY(%s))"
 _ABOUT_HASHED = f"({_ABOUT_IN} OR a.id IS NULL)"
+#: A full-text match, and the same where the GIN index cannot serve it (``a.fts`` is never
+#: NULL): the statements are then walked in an index's order and each tested.
+_FTS_MATCH = POSTGRES.fts_match
+_FTS_WALKED = f"({_FTS_MATCH} OR a.fts IS NULL)"
 #: The ``about`` names containing a pattern.
 _ABOUT_NAMES = f"SELECT name FROM about_names WHERE name {LIKE}"
+#: The same, with how many statements are about each.
+_ABOUT_TOTALS = f"SELECT name, statements FROM about_names WHERE name {LIKE}"
 #: The outlets containing a pattern (every outlet stored has its running total).
 _OUTLETS = f"SELECT key FROM store_counts WHERE what = 'outlet' AND n > 0 AND key {LIKE}"
 

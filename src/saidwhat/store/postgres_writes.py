@@ -48,6 +48,17 @@ _ATTRIBUTION_TYPES = {
 _ADD_COUNTS = """INSERT INTO store_counts AS c (what, key, n)
     SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[])
     ON CONFLICT (what, key) DO UPDATE SET n = c.n + excluded.n"""
+#: In the running totals of ``_counts``: the statements holding a word, and those about
+#: a name, kept in tables of their own (the rest are ``store_counts``).
+WORD, ABOUT = "word", "about"
+_ADD_OWN = {
+    WORD: """INSERT INTO fts_words AS t (lexeme, statements)
+        SELECT * FROM unnest(%s::text[], %s::bigint[])
+        ON CONFLICT (lexeme) DO UPDATE SET statements = t.statements + excluded.statements""",
+    ABOUT: """INSERT INTO about_names AS t (name, statements)
+        SELECT * FROM unnest(%s::text[], %s::bigint[])
+        ON CONFLICT (name) DO UPDATE SET statements = t.statements + excluded.statements""",
+}
 
 
 def _spaces(name: str) -> int:
@@ -357,6 +368,18 @@ class PostgresWrites:
                    WHERE story_id = (SELECT story_id FROM articles WHERE id = %(a)s)""",
                 params,
             ),
+            conn.execute(
+                """SELECT w.lexeme, count(*) FROM attributions a
+                   CROSS JOIN LATERAL unnest(a.fts) AS w
+                   WHERE a.article_id = %(a)s GROUP BY w.lexeme""",
+                params,
+            ),
+            conn.execute(
+                """SELECT b.name, count(DISTINCT b.attribution_id) FROM about b
+                   JOIN attributions a ON a.id = b.attribution_id
+                   WHERE a.article_id = %(a)s GROUP BY b.name""",
+                params,
+            ),
         )
         conn.execute(
             """INSERT INTO cluster_reports AS c
@@ -375,7 +398,9 @@ class PostgresWrites:
 
     def _counts(self, linked: LinkedArticle) -> Counter[tuple[str, str]]:
         """What the article adds to the running totals of ``stats()`` (``store_counts``),
-        by ``(what, key)``: from the article, and from the answers ``_count`` asked for."""
+        by ``(what, key)``: from the article, and from the answers ``_count`` asked for;
+        and, as ``(WORD, lexeme)`` and ``(ABOUT, name)``, to its statements' words
+        (``fts_words``) and ``about`` names (``about_names``)."""
         d = linked.document
         counts: Counter[tuple[str, str]] = Counter()
         counts["articles", ""] += 1
@@ -386,22 +411,27 @@ class PostgresWrites:
         counts["statements", ""] += len(d.attributions)
         counts.update(("kind", a.kind) for a in d.attributions)
         counts["speakers", ""] += sum(1 for ls in linked.speakers if ls.corpus_id is None)
-        crossed, story = (cursor.fetchone()[0] for cursor in self._local.count_cursors)
+        clusters, stories, words, about = self._local.count_cursors
+        crossed, story = clusters.fetchone()[0], stories.fetchone()[0]
+        counts.update({(WORD, lexeme): n for lexeme, n in words})
+        counts.update({(ABOUT, name): n for name, n in about})
         counts["quote_clusters", ""] += crossed
         counts["stories" if story == 1 else "republished_stories", ""] += story in (1, 2)
         return +counts  # without the zeros
 
     @staticmethod
     def _add_counts(conn: psycopg.Connection, counts: Counter[tuple[str, str]]) -> None:
-        """Add ``counts`` to ``store_counts``, in one statement. A write batch adds its
-        articles' counts once, at its end: a row updated once per article in one
-        transaction would drag every earlier version of itself along."""
-        if counts:
-            rows = sorted(counts.items())
-            conn.execute(
-                _ADD_COUNTS,
-                ([w for (w, _), _ in rows], [k for (_, k), _ in rows], [n for _, n in rows]),
-            )
+        """Add ``counts`` to ``store_counts``, ``fts_words`` and ``about_names``, in a
+        statement each. A write batch adds its articles' counts once, at its end: a row
+        updated once per article in one transaction would drag every earlier version of
+        itself along."""
+        rows = sorted((what, key, n) for (what, key), n in counts.items() if what not in _ADD_OWN)
+        if rows:
+            conn.execute(_ADD_COUNTS, _columns(rows, 3))
+        for what, sql in _ADD_OWN.items():
+            own = sorted((key, n) for (w, key), n in counts.items() if w == what)
+            if own:
+                conn.execute(sql, _columns(own, 2))
 
 
 def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
