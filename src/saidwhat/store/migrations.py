@@ -246,8 +246,22 @@ UPDATE articles SET statements = (
 CREATE INDEX articles_published_outlet ON articles(published, outlet, statements);
 """
 
+# Each statement carries its article's outlet too (as in PostgreSQL's migration 2; articles
+# are never updated), so that a search by outlet tests the statement's own row, and the
+# statements of one outlet newest first are one index: an outlet's page at any offset, and
+# an outlet's period, are read from it without touching the articles. The statements of
+# each outlet are a running total (``outlet_statements``), so an outlet's count reads a row.
+_V7 = """
+ALTER TABLE attributions ADD COLUMN outlet TEXT;
+UPDATE attributions SET outlet = (
+    SELECT r.outlet FROM articles r WHERE r.id = attributions.article_id);
+CREATE INDEX attributions_outlet_published ON attributions(outlet, published DESC, id);
+INSERT INTO totals SELECT 'outlet_statements', outlet, count(*) FROM attributions
+    WHERE outlet IS NOT NULL GROUP BY 2;
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 
 def version(conn: sqlite3.Connection) -> int:

@@ -76,7 +76,8 @@ def filter_sql(where: QuoteFilter, dialect: Dialect) -> tuple[str, list[Any]]:
         clauses.append(f"a.kind = {p}")
         params.append(where.kind)
     if where.outlet:
-        clauses.append(f"r.outlet {like}")
+        # the article's outlet, on the statement's row (both backends keep it there)
+        clauses.append(f"a.outlet {like}")
         params.append(contains(where.outlet))
     # Bare comparisons of the column (the article's date, on the statement's row), so that
     # the index of statements by date serves them:
