@@ -63,8 +63,8 @@ class Reads:
         found = self._where(where)
         if found is None:
             return []
-        sql, params, outlets = found
-        walk = not where.narrows_statements or self._walk(sql, params, offset + limit)
+        sql, params, outlets, most = found
+        walk = not where.narrows_statements or self._walk(sql, params, offset + limit, most)
         if walk:
             # one outlet: its statements newest first are one index (migration 7)
             index = "outlet_published" if len(outlets) == 1 else "published"
@@ -83,9 +83,10 @@ class Reads:
         ).fetchall()
         return self._statements(rows)
 
-    def _where(self, where: QuoteFilter) -> tuple[str, list[Any], list[str]] | None:
-        """The WHERE clause of ``where`` over ``a`` attributions alone, its parameters and
-        the outlets it names (None: it matches nothing).
+    def _where(self, where: QuoteFilter) -> tuple[str, list[Any], list[str], int | None] | None:
+        """The WHERE clause of ``where`` over ``a`` attributions alone, its parameters, the
+        outlets it names and the most statements it can match when a count told (None:
+        it matches nothing).
 
         An outlet is first matched against the stored outlets (their running totals: a
         few rows), so that statements are tested for equality with the outlet on their
@@ -94,6 +95,7 @@ class Reads:
         clauses: list[str] = []
         params: list[Any] = []
         outlets: list[str] = []
+        most = None
         rest = where
         if where.outlet:
             outlets = self._outlets(where.outlet)
@@ -105,14 +107,14 @@ class Reads:
             rest = replace(rest, outlet=None)
         speaker = where.speaker_id is not None or bool(where.speaker)
         if speaker and (words := fts_query(where.q or "")):
-            clause, both = self._speaker_words(where, words)
+            clause, both, most = self._speaker_words(where, words)
             clauses.append(clause)
             params += both
             rest = replace(rest, speaker=None, q=None)
         sql, rest_params = filter_sql(rest)
         if clauses and sql == SQLITE.true:
-            return " AND ".join(clauses), params, outlets
-        return " AND ".join([sql, *clauses]), [*rest_params, *params], outlets
+            return " AND ".join(clauses), params, outlets, most
+        return " AND ".join([sql, *clauses]), [*rest_params, *params], outlets, most
 
     def _outlets(self, outlet: str) -> list[str]:
         """The stored outlets whose name contains ``outlet`` (from the running totals)."""
@@ -124,30 +126,40 @@ class Reads:
             )
         ]
 
-    def _speaker_words(self, where: QuoteFilter, words: str) -> tuple[str, list[Any]]:
+    def _speaker_words(self, where: QuoteFilter, words: str) -> tuple[str, list[Any], int]:
         """The statements of ``where``'s speaker that contain its words, as one clause on
         ``a.id``: the ids of the speaker's statements (read from their indexes alone) and
         the words' full-text matches, intersected without reading a statement row. One
-        side is read in order and the other put in a temporary index of its ids; which is
-        chosen by their counts (``_words_drive``)."""
+        side is read in order and the other put in a temporary index of its ids: the
+        smaller, by their counts (cheap: the running totals, and the full-text index's
+        own count), unless ``words_drive`` says which. Also returns the smaller count,
+        the most statements the clause can match."""
         speaker_sql, speaker_params = _speaker_ids(where)
         fts = "SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?"
-        if self._words_drive(where, words):
-            return f"a.id IN ({fts} AND rowid IN ({speaker_sql}))", [words, *speaker_params]
-        return (
-            f"a.id IN (SELECT id FROM ({speaker_sql}) WHERE id IN ({fts}))",
-            [*speaker_params, words],
-        )
-
-    def _words_drive(self, where: QuoteFilter, words: str) -> bool:
-        """Whether the words' matches are read in order and the speaker's statement ids
-        looked up among them: when the speaker has no more statements than the words have
-        matches (the smaller side is the one put in a temporary index). Both counts are
-        cheap: the running totals, and the full-text index's own count."""
+        said = self._speaker_statements(where)
         matches = self._scalar(
             "SELECT count(*) FROM attributions_fts WHERE attributions_fts MATCH ?", (words,)
         )
-        return self._speaker_statements(where) <= matches
+        if self._words_drive(said, matches):
+            # the unary + keeps FTS5 from looking up each id of the speaker's (one full
+            # query per id): the matches are read once, each tested in the speaker's ids
+            return (
+                f"a.id IN ({fts} AND +rowid IN ({speaker_sql}))",
+                [words, *speaker_params],
+                min(said, matches),
+            )
+        return (
+            f"a.id IN (SELECT id FROM ({speaker_sql}) WHERE id IN ({fts}))",
+            [*speaker_params, words],
+            min(said, matches),
+        )
+
+    def _words_drive(self, said: int, matches: int) -> bool:
+        """Whether the words' ``matches`` are read in order and the speaker's statement
+        ids (``said`` of them) put in a temporary index, rather than the other way round:
+        when the speaker has fewer statements (building the index costs more per id than
+        a lookup in it)."""
+        return said <= matches
 
     def _speaker_statements(self, where: QuoteFilter) -> int:
         """How many statements ``where``'s speaker has (running totals and one index)."""
@@ -166,13 +178,16 @@ class Reads:
             (pattern, pattern, pattern),
         )
 
-    def _walk(self, sql: str, params: list[Any], needed: int) -> bool:
+    def _walk(self, sql: str, params: list[Any], needed: int, most: int | None = None) -> bool:
         """Whether walking the statements newest first finds the first ``needed`` matches
         sooner than sorting every match: when the matches are at least the square root of
         ``needed`` times all statements (then a walk reads about as many statements as
-        there are matches to sort, or fewer). Counts no further than that."""
+        there are matches to sort, or fewer). Counts no further than that, and not at all
+        when ``most`` (at most that many match) is below it."""
         everything = self._all_statements()
         enough = max(WALK_AT_LEAST, math.isqrt(needed * everything))
+        if most is not None and most < enough:
+            return False
         found = self._scalar(
             f"SELECT count(*) FROM (SELECT 1 FROM attributions a WHERE {sql} LIMIT ?)",
             (*params, enough),
@@ -187,7 +202,7 @@ class Reads:
         found = self._where(where)
         if found is None:
             return 0
-        sql, params, _ = found
+        sql, params, _, _ = found
         # Every statement has its article (a foreign key), whose date and outlet are on
         # the statement's row: the count reads the statements alone.
         return self._scalar(f"SELECT count(*) FROM attributions a WHERE {sql}", params)
