@@ -516,6 +516,7 @@ def test_a_store_migrated_to_statement_outlets_finds_and_counts_as_a_new_one(
     conn = sqlite3.connect(location)
     conn.executescript(
         """DROP INDEX attributions_outlet_published;
+           DROP INDEX attributions_speaker_kind_published;
            ALTER TABLE attributions DROP COLUMN outlet;
            DELETE FROM totals WHERE name = 'outlet_statements';
            PRAGMA user_version = 6;"""

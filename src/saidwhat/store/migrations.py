@@ -251,11 +251,15 @@ CREATE INDEX articles_published_outlet ON articles(published, outlet, statements
 # statements of one outlet newest first are one index: an outlet's page at any offset, and
 # an outlet's period, are read from it without touching the articles. The statements of
 # each outlet are a running total (``outlet_statements``), so an outlet's count reads a row.
+# A speaker's statements by kind and date are an index too: a search of a speaker's words
+# intersects the speaker's statements of that kind and period (read from this index alone)
+# with the words' matches, without reading a statement row.
 _V7 = """
 ALTER TABLE attributions ADD COLUMN outlet TEXT;
 UPDATE attributions SET outlet = (
     SELECT r.outlet FROM articles r WHERE r.id = attributions.article_id);
 CREATE INDEX attributions_outlet_published ON attributions(outlet, published DESC, id);
+CREATE INDEX attributions_speaker_kind_published ON attributions(speaker_id, kind, published);
 INSERT INTO totals SELECT 'outlet_statements', outlet, count(*) FROM attributions
     WHERE outlet IS NOT NULL GROUP BY 2;
 """

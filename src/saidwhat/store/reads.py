@@ -540,17 +540,28 @@ def in_chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
 
 
 def _speaker_ids(where: QuoteFilter) -> tuple[str, list[Any]]:
-    """A query of the ids of ``where``'s speaker's statements, read from the speaker
-    indexes alone (covering: a statement's id is in its index entries)."""
-    by_speaker = "SELECT id FROM attributions INDEXED BY attributions_speaker_article"
+    """A query of the ids of ``where``'s speaker's statements (of its kind and period, when
+    it has them), read from indexes alone: the corpus speakers' by kind and date, and the
+    unlinked sources' by name (a statement's id is in each index entry)."""
+    by_speaker = "SELECT id FROM attributions INDEXED BY attributions_speaker_kind_published"
+    also, params = "", []
+    if where.kind:
+        also += " AND kind = ?"
+        params.append(where.kind)
+    if where.since:
+        also += " AND published >= ?"
+        params.append(where.since)
+    if where.until:
+        also += " AND published < ?"
+        params.append(where.until + LAST_CHAR)
     if where.speaker_id is not None:
-        return f"{by_speaker} WHERE speaker_id = ?", [where.speaker_id]
+        return f"{by_speaker} WHERE speaker_id = ?{also}", [where.speaker_id, *params]
     pattern = contains(str(where.speaker))
     return (
         f"""{by_speaker} WHERE speaker_id IN
                 (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
-                 UNION SELECT id FROM speakers WHERE name {LIKE})
+                 UNION SELECT id FROM speakers WHERE name {LIKE}){also}
             UNION ALL SELECT id FROM attributions INDEXED BY attributions_unlinked
             WHERE speaker_id IS NULL AND speaker_name {LIKE}""",
-        [pattern, pattern, pattern],
+        [pattern, pattern, *params, pattern],
     )

@@ -43,8 +43,8 @@ def contains(text: str) -> str:
 
 
 def filter_sql(where: QuoteFilter, dialect: Dialect) -> tuple[str, list[Any]]:
-    """The WHERE clause of ``where`` (over ``a`` attributions and ``r`` articles) and its
-    parameters; ``r`` is read only when ``where.reads_articles``."""
+    """The WHERE clause of ``where`` over ``a`` attributions alone (each statement row
+    holds its article's date and outlet) and its parameters."""
     p, like = dialect.placeholder, dialect.like
     clauses: list[str] = []
     params: list[Any] = []
