@@ -63,8 +63,12 @@ class Reads:
         found = self._where(where)
         if found is None:
             return []
-        sql, params, outlets, most = found
-        walk = not where.narrows_statements or self._walk(sql, params, offset + limit, most)
+        sql, params, outlets, intersected = found
+        # A speaker's words are an intersection found whole before any walk could start:
+        # sorting its matches is never slower than walking them, so it is not counted.
+        walk = not where.narrows_statements or (
+            not intersected and self._walk(sql, params, offset + limit)
+        )
         if walk:
             # one outlet: its statements newest first are one index (migration 7)
             index = "outlet_published" if len(outlets) == 1 else "published"
@@ -83,10 +87,10 @@ class Reads:
         ).fetchall()
         return self._statements(rows)
 
-    def _where(self, where: QuoteFilter) -> tuple[str, list[Any], list[str], int | None] | None:
+    def _where(self, where: QuoteFilter) -> tuple[str, list[Any], list[str], bool] | None:
         """The WHERE clause of ``where`` over ``a`` attributions alone, its parameters, the
-        outlets it names and the most statements it can match when a count told (None:
-        it matches nothing).
+        outlets it names and whether it intersects a speaker's statements with words'
+        matches (None: it matches nothing).
 
         An outlet is first matched against the stored outlets (their running totals: a
         few rows), so that statements are tested for equality with the outlet on their
@@ -95,7 +99,7 @@ class Reads:
         clauses: list[str] = []
         params: list[Any] = []
         outlets: list[str] = []
-        most = None
+        intersected = False
         rest = where
         if where.outlet:
             outlets = self._outlets(where.outlet)
@@ -107,14 +111,15 @@ class Reads:
             rest = replace(rest, outlet=None)
         speaker = where.speaker_id is not None or bool(where.speaker)
         if speaker and (words := fts_query(where.q or "")):
-            clause, both, most = self._speaker_words(where, words)
+            clause, both = self._speaker_words(where, words)
+            intersected = True
             clauses.append(clause)
             params += both
             rest = replace(rest, speaker=None, q=None)
         sql, rest_params = filter_sql(rest)
         if clauses and sql == SQLITE.true:
-            return " AND ".join(clauses), params, outlets, most
-        return " AND ".join([sql, *clauses]), [*rest_params, *params], outlets, most
+            return " AND ".join(clauses), params, outlets, intersected
+        return " AND ".join([sql, *clauses]), [*rest_params, *params], outlets, intersected
 
     def _outlets(self, outlet: str) -> list[str]:
         """The stored outlets whose name contains ``outlet`` (from the running totals)."""
@@ -126,17 +131,16 @@ class Reads:
             )
         ]
 
-    def _speaker_words(self, where: QuoteFilter, words: str) -> tuple[str, list[Any], int]:
+    def _speaker_words(self, where: QuoteFilter, words: str) -> tuple[str, list[Any]]:
         """The statements of ``where``'s speaker that contain its words, as one clause on
         ``a.id``: the ids of the speaker's statements (read from their indexes alone) and
         the words' full-text matches, intersected without reading a statement row. One
         side is read in order and the other put in a temporary index of its ids: the
-        smaller, by their counts (cheap: the running totals, and the full-text index's
-        own count), unless ``words_drive`` says which. Also returns the smaller count,
-        the most statements the clause can match."""
+        smaller, by their counts (cheap: the corpus speakers' running totals, and the
+        full-text index's own count; ``_words_drive``)."""
         speaker_sql, speaker_params = _speaker_ids(where)
         fts = "SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?"
-        said = self._speaker_statements(where)
+        said = self._speaker_statements(where)  # an estimate: unlinked sources left out
         matches = self._scalar(
             "SELECT count(*) FROM attributions_fts WHERE attributions_fts MATCH ?", (words,)
         )
@@ -146,12 +150,10 @@ class Reads:
             return (
                 f"a.id IN ({fts} AND +rowid IN ({speaker_sql}))",
                 [words, *speaker_params],
-                min(said, matches),
             )
         return (
             f"a.id IN (SELECT id FROM ({speaker_sql}) WHERE id IN ({fts}))",
             [*speaker_params, words],
-            min(said, matches),
         )
 
     def _words_drive(self, said: int, matches: int) -> bool:
@@ -162,7 +164,8 @@ class Reads:
         return said <= matches
 
     def _speaker_statements(self, where: QuoteFilter) -> int:
-        """How many statements ``where``'s speaker has (running totals and one index)."""
+        """How many statements ``where``'s corpus speakers have (their running totals; the
+        unlinked sources so named are not counted: that would read their index)."""
         if where.speaker_id is not None:
             return self._scalar(
                 "SELECT coalesce(max(statements), 0) FROM speakers WHERE id = ?",
@@ -170,24 +173,19 @@ class Reads:
             )
         pattern = contains(str(where.speaker))
         return self._scalar(
-            f"""SELECT (SELECT coalesce(sum(statements), 0) FROM speakers WHERE id IN
+            f"""SELECT coalesce(sum(statements), 0) FROM speakers WHERE id IN
                     (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
-                     UNION SELECT id FROM speakers WHERE name {LIKE}))
-                 + (SELECT count(*) FROM attributions INDEXED BY attributions_unlinked
-                    WHERE speaker_id IS NULL AND speaker_name {LIKE})""",
-            (pattern, pattern, pattern),
+                     UNION SELECT id FROM speakers WHERE name {LIKE})""",
+            (pattern, pattern),
         )
 
-    def _walk(self, sql: str, params: list[Any], needed: int, most: int | None = None) -> bool:
+    def _walk(self, sql: str, params: list[Any], needed: int) -> bool:
         """Whether walking the statements newest first finds the first ``needed`` matches
         sooner than sorting every match: when the matches are at least the square root of
         ``needed`` times all statements (then a walk reads about as many statements as
-        there are matches to sort, or fewer). Counts no further than that, and not at all
-        when ``most`` (at most that many match) is below it."""
+        there are matches to sort, or fewer). Counts no further than that."""
         everything = self._all_statements()
         enough = max(WALK_AT_LEAST, math.isqrt(needed * everything))
-        if most is not None and most < enough:
-            return False
         found = self._scalar(
             f"SELECT count(*) FROM (SELECT 1 FROM attributions a WHERE {sql} LIMIT ?)",
             (*params, enough),
