@@ -395,6 +395,15 @@ def test_stats_kept_as_articles_arrive_equal_a_recount(corpus: Store) -> None:
         QuoteFilter(outlet="ledger"),
         QuoteFilter(since="2026-03-02", until="2026-03-03"),
         QuoteFilter(until="2026-03-02"),
+        QuoteFilter(outlet="Harbour"),
+        QuoteFilter(outlet="r"),  # several outlets
+        QuoteFilter(outlet="r", until="2026-03-03"),
+        QuoteFilter(outlet="Nowhere"),
+        QuoteFilter(outlet="Post", speaker="Varga"),
+        QuoteFilter(speaker="Varga", q="harbour"),
+        QuoteFilter(speaker="officials", q="harbour"),
+        QuoteFilter(speaker="Varga", kind="direct", q="harbour", since="2026-03-02"),
+        QuoteFilter(speaker="Nobody", q="harbour"),
     ],
     ids=repr,
 )
@@ -430,6 +439,102 @@ def test_walking_newest_first_and_sorting_the_matches_agree(
         assert found[walk] == [(s.id, s.published) for s in corpus.quotes(where, limit=100)]
     assert found[True] == found[False] and found[True]
     assert [p for _, p in found[True]] == sorted((p for _, p in found[True]), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        QuoteFilter(speaker="Varga", q="harbour"),
+        QuoteFilter(speaker="Varga", q="harb*"),
+        QuoteFilter(speaker="a", q="the"),  # several speakers and unlinked sources
+        QuoteFilter(speaker="Varga", kind="direct", q="harbour", since="2026-03-02"),
+        QuoteFilter(speaker="officials", q="harbour"),
+        QuoteFilter(speaker="Varga", q="harbour", outlet="e", until="2026-03-03"),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("backend", ["sqlite"])  # the two plans are SQLite's
+def test_a_speaker_s_words_found_by_either_side_agree(
+    corpus: Store, where: QuoteFilter, monkeypatch
+) -> None:
+    add(
+        corpus,
+        article(
+            "officials",
+            [("Varga officials", "GROUP", "said", "The harbour stays closed on Sunday")],
+            outlet="Morning Post",
+            published="2026-03-05",
+        ),
+    )
+    found, counts, plans = {}, {}, set()
+
+    def plan(sql: str, words: bool) -> None:
+        if "+rowid IN (" in sql:
+            plans.add((words, "words drive"))
+        if "WHERE id IN (SELECT rowid FROM attributions_fts" in sql:
+            plans.add((words, "speaker drives"))
+
+    for words in (True, False):
+        for walk in (True, False):
+            monkeypatch.setattr(SQLiteStore, "_words_drive", lambda *args, w=words: w)
+            monkeypatch.setattr(SQLiteStore, "_walk", lambda *args, walk=walk: walk)
+            corpus.conn.set_trace_callback(lambda sql, w=words: plan(sql, w))
+            found[words, walk] = tuple((s.id, s.published) for s in corpus.quotes(where))
+            counts[words, walk] = corpus.count_quotes(where)
+            corpus.conn.set_trace_callback(None)
+            # a page further on is the same list, cut
+            assert corpus.quotes(where, limit=2, offset=1) == corpus.quotes(where)[1:3]
+    assert plans == {(True, "words drive"), (False, "speaker drives")}
+    assert found[True, True] and len(set(found.values())) == 1
+    assert set(counts.values()) == {len(found[True, True])}
+    # the plain filter (each statement of the speaker tested for the words) finds the same
+    with_words = _with_words(corpus, where.q or "")
+    plain = [
+        (s.id, s.published)
+        for s in corpus.quotes(replace(where, q=None), limit=1000)
+        if s.id in with_words
+    ]
+    assert list(found[True, True]) == plain
+
+
+def _with_words(store: Store, q: str) -> set[int]:
+    """The ids of the statements that have the words of ``q`` (a search of words alone)."""
+    return {s.id for s in store.quotes(QuoteFilter(q=q), limit=1000)}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_store_migrated_to_statement_outlets_finds_and_counts_as_a_new_one(
+    corpus: Store, location: str
+) -> None:
+    filters = [QuoteFilter(outlet=o) for o in ("Harbour", "r", "Post", "Nowhere")] + [
+        QuoteFilter(outlet="Ledger", since="2026-03-04"),
+        QuoteFilter(outlet="e", speaker="Varga", q="harbour"),
+    ]
+    before = [(corpus.quotes(f), corpus.count_quotes(f)) for f in filters]
+    corpus.close()
+    # the store as a saidwhat before migration 7 left it
+    conn = sqlite3.connect(location)
+    conn.executescript(
+        """DROP INDEX attributions_outlet_published;
+           DROP INDEX attributions_speaker_kind_published;
+           ALTER TABLE attributions DROP COLUMN outlet;
+           DELETE FROM totals WHERE name = 'outlet_statements';
+           PRAGMA user_version = 6;"""
+    )
+    conn.close()
+    with SQLiteStore(location, readonly=True) as store:  # migrated on open
+        outlets = store.conn.execute(
+            """SELECT a.outlet, r.outlet FROM attributions a
+               JOIN articles r ON r.id = a.article_id"""
+        ).fetchall()
+        assert len(outlets) == 5 and all(mine == its for mine, its in outlets)
+        totals = store.conn.execute(
+            "SELECT key, n FROM totals WHERE name = 'outlet_statements' ORDER BY key"
+        ).fetchall()
+        assert totals == [("Harbour Ledger", 2), ("Lantern Wire", 2), ("Morning Post", 1)]
+        assert [(store.quotes(f), store.count_quotes(f)) for f in filters] == before
+        assert [n for _, n in before] == [len(found) for found, _ in before]
+        assert [n for _, n in before][:4] == [2, 5, 1, 0]
 
 
 def test_a_reader_s_cluster_listing_follows_another_writer(corpus: Store, location: str) -> None:

@@ -73,12 +73,6 @@ class QuoteFilter:
         return search_terms(self.q or "")
 
     @property
-    def reads_articles(self) -> bool:
-        """Whether the filter tests the statements' articles (their outlet; the article's
-        date is on the statement's row)."""
-        return bool(self.outlet)
-
-    @property
     def narrows_statements(self) -> bool:
         """Whether the filter picks statements through an index of their own (speaker,
         ``about``, words, article, cluster): few enough to sort rather than walk in order."""

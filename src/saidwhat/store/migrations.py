@@ -246,12 +246,30 @@ UPDATE articles SET statements = (
 CREATE INDEX articles_published_outlet ON articles(published, outlet, statements);
 """
 
+# Each statement carries its article's outlet too (as in PostgreSQL's migration 2; articles
+# are never updated), so that a search by outlet tests the statement's own row, and the
+# statements of one outlet newest first are one index: an outlet's page at any offset, and
+# an outlet's period, are read from it without touching the articles. The statements of
+# each outlet are a running total (``outlet_statements``), so an outlet's count reads a row.
+# A speaker's statements by kind and date are an index too: a search of a speaker's words
+# intersects the speaker's statements of that kind and period (read from this index alone)
+# with the words' matches, without reading a statement row.
+_V7 = """
+ALTER TABLE attributions ADD COLUMN outlet TEXT;
+UPDATE attributions SET outlet = (
+    SELECT r.outlet FROM articles r WHERE r.id = attributions.article_id);
+CREATE INDEX attributions_outlet_published ON attributions(outlet, published DESC, id);
+CREATE INDEX attributions_speaker_kind_published ON attributions(speaker_id, kind, published);
+INSERT INTO totals SELECT 'outlet_statements', outlet, count(*) FROM attributions
+    WHERE outlet IS NOT NULL GROUP BY 2;
+"""
+
 # The linker's new postings go to a log (a rowid table, written in order) and are merged
 # into link_keys in key order now and then (saidwhat.store.sqlite_postings); link_state
 # counts the merges, so a connection that indexed the log in memory sees it emptied.
 # articles_fts goes: no query ever read it, and every article's whole text was tokenised
 # into it (and copied: it was not an external-content table).
-_V7 = """
+_V8 = """
 DROP TABLE articles_fts;
 CREATE TABLE link_keys_log (
     namespace INTEGER NOT NULL,
@@ -263,7 +281,7 @@ INSERT INTO link_state (merges) VALUES (0);
 """
 
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 
 
 def version(conn: sqlite3.Connection) -> int:

@@ -25,8 +25,8 @@ __all__ = ["LIKE", "contains", "filter_sql", "statement_filter_sql", "tsquery"]
 
 
 def filter_sql(where: QuoteFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause of ``where`` (over ``a`` attributions and ``r`` articles) and its
-    parameters; ``r`` is read only when ``where.reads_articles``."""
+    """The WHERE clause of ``where`` over ``a`` attributions alone (each statement row
+    holds its article's date and outlet) and its parameters."""
     return _filter_sql(where, POSTGRES)
 
 

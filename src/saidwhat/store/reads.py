@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from saidwhat.errors import NotFoundError
@@ -34,7 +35,7 @@ from saidwhat.store.rows import speaker_ref as _speaker_ref
 from saidwhat.store.rows import statement as _statement
 from saidwhat.store.rows import variants as _variants
 from saidwhat.store.sql_filters import LAST_CHAR
-from saidwhat.store.sqlite_filters import LIKE, contains, filter_sql, fts_query
+from saidwhat.store.sqlite_filters import LIKE, SQLITE, contains, filter_sql, fts_query
 
 #: Fewest matches for which a search walks the statements newest first (see ``_walk``).
 WALK_AT_LEAST = 1000
@@ -50,35 +51,145 @@ class Reads:
     ) -> list[Statement]:
         """Statements matching ``where``, newest first (undated last).
 
-        Two plans: walk the statements newest first (the ``attributions_published`` index),
-        testing each, which is quick when many match; or find the matches through the
-        filter's own index (speaker, words, ``about``, ...) and sort them, quick when few
-        do. SQLite cannot tell which, so a capped count decides (``_walk``).
+        The page's statement ids are chosen from the statements alone (each row holds its
+        article's date and outlet), and only those rows are then joined to their articles
+        and speakers. Two plans choose them: walk the statements newest first (the
+        ``attributions_published`` index, or ``attributions_outlet_published`` for one
+        outlet), testing each, which is quick when many match; or find the matches through
+        the filter's own index (speaker, words, ``about``, ...) and sort them, quick when
+        few do. SQLite cannot tell which, so a capped count decides (``_walk``).
         """
         where = where or QuoteFilter()
-        sql, params = filter_sql(where)
-        walk = not where.narrows_statements or self._walk(where, sql, params, offset + limit)
-        table = "attributions a INDEXED BY attributions_published" if walk else "attributions a"
-        # the unary + keeps the index out of a sort
-        published = "a.published" if walk else "+a.published"
+        found = self._where(where)
+        if found is None:
+            return []
+        sql, params, outlets, intersected = found
+        # A speaker's words are an intersection found whole before any walk could start:
+        # sorting its matches is never slower than walking them, so it is not counted.
+        walk = not where.narrows_statements or (
+            not intersected and self._walk(sql, params, offset + limit)
+        )
+        if walk:
+            # one outlet: its statements newest first are one index (migration 7)
+            index = "outlet_published" if len(outlets) == 1 else "published"
+            table, published = f"attributions a INDEXED BY attributions_{index}", "a.published"
+        else:  # the unary + keeps the index out of a sort
+            table, published = "attributions a", "+a.published"
         rows = self.conn.execute(
-            f"SELECT {_STATEMENT_COLUMNS} {_STATEMENT_FROM.replace('attributions a', table, 1)}"
-            f" WHERE {sql} ORDER BY {published} DESC NULLS LAST, a.id LIMIT ? OFFSET ?",
+            f"""SELECT {_STATEMENT_COLUMNS} FROM (
+                    SELECT a.id FROM {table} WHERE {sql}
+                    ORDER BY {published} DESC NULLS LAST, a.id LIMIT ? OFFSET ?) AS page
+                JOIN attributions a ON a.id = page.id
+                JOIN articles r ON r.id = a.article_id
+                LEFT JOIN speakers s ON s.id = a.speaker_id
+                ORDER BY a.published DESC NULLS LAST, a.id""",
             (*params, limit, offset),
         ).fetchall()
         return self._statements(rows)
 
-    def _walk(self, where: QuoteFilter, sql: str, params: list[Any], needed: int) -> bool:
+    def _where(self, where: QuoteFilter) -> tuple[str, list[Any], list[str], bool] | None:
+        """The WHERE clause of ``where`` over ``a`` attributions alone, its parameters, the
+        outlets it names and whether it intersects a speaker's statements with words'
+        matches (None: it matches nothing).
+
+        An outlet is first matched against the stored outlets (their running totals: a
+        few rows), so that statements are tested for equality with the outlet on their
+        own row, which ``attributions_outlet_published`` serves. A speaker together with
+        words is one clause that intersects the two (``_speaker_words``)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        outlets: list[str] = []
+        intersected = False
+        rest = where
+        if where.outlet:
+            outlets = self._outlets(where.outlet)
+            if not outlets:
+                return None
+            marks = ",".join("?" * len(outlets))
+            clauses.append("a.outlet = ?" if len(outlets) == 1 else f"a.outlet IN ({marks})")
+            params += outlets
+            rest = replace(rest, outlet=None)
+        speaker = where.speaker_id is not None or bool(where.speaker)
+        if speaker and (words := fts_query(where.q or "")):
+            clause, both = self._speaker_words(where, words)
+            intersected = True
+            clauses.append(clause)
+            params += both
+            rest = replace(rest, speaker=None, q=None)
+        sql, rest_params = filter_sql(rest)
+        if clauses and sql == SQLITE.true:
+            return " AND ".join(clauses), params, outlets, intersected
+        return " AND ".join([sql, *clauses]), [*rest_params, *params], outlets, intersected
+
+    def _outlets(self, outlet: str) -> list[str]:
+        """The stored outlets whose name contains ``outlet`` (from the running totals)."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT key FROM totals WHERE name = 'outlet' AND key {LIKE} ORDER BY key",
+                (contains(outlet),),
+            )
+        ]
+
+    def _speaker_words(self, where: QuoteFilter, words: str) -> tuple[str, list[Any]]:
+        """The statements of ``where``'s speaker that contain its words, as one clause on
+        ``a.id``: the ids of the speaker's statements (read from their indexes alone) and
+        the words' full-text matches, intersected without reading a statement row. One
+        side is read in order and the other put in a temporary index of its ids: the
+        smaller, by their counts (cheap: the corpus speakers' running totals, and the
+        full-text index's own count; ``_words_drive``)."""
+        speaker_sql, speaker_params = _speaker_ids(where)
+        fts = "SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?"
+        said = self._speaker_statements(where)  # an estimate: unlinked sources left out
+        matches = self._scalar(
+            "SELECT count(*) FROM attributions_fts WHERE attributions_fts MATCH ?", (words,)
+        )
+        if self._words_drive(said, matches):
+            # the unary + keeps FTS5 from looking up each id of the speaker's (one full
+            # query per id): the matches are read once, each tested in the speaker's ids
+            return (
+                f"a.id IN ({fts} AND +rowid IN ({speaker_sql}))",
+                [words, *speaker_params],
+            )
+        return (
+            f"a.id IN (SELECT id FROM ({speaker_sql}) WHERE id IN ({fts}))",
+            [*speaker_params, words],
+        )
+
+    def _words_drive(self, said: int, matches: int) -> bool:
+        """Whether the words' ``matches`` are read in order and the speaker's statement
+        ids (``said`` of them) put in a temporary index, rather than the other way round:
+        when the speaker has fewer statements (building the index costs more per id than
+        a lookup in it)."""
+        return said <= matches
+
+    def _speaker_statements(self, where: QuoteFilter) -> int:
+        """How many statements ``where``'s corpus speakers have (their running totals; the
+        unlinked sources so named are not counted: that would read their index)."""
+        if where.speaker_id is not None:
+            return self._scalar(
+                "SELECT coalesce(max(statements), 0) FROM speakers WHERE id = ?",
+                (where.speaker_id,),
+            )
+        pattern = contains(str(where.speaker))
+        return self._scalar(
+            f"""SELECT coalesce(sum(statements), 0) FROM speakers WHERE id IN
+                    (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
+                     UNION SELECT id FROM speakers WHERE name {LIKE})""",
+            (pattern, pattern),
+        )
+
+    def _walk(self, sql: str, params: list[Any], needed: int) -> bool:
         """Whether walking the statements newest first finds the first ``needed`` matches
         sooner than sorting every match: when the matches are at least the square root of
         ``needed`` times all statements (then a walk reads about as many statements as
         there are matches to sort, or fewer). Counts no further than that."""
         everything = self._all_statements()
         enough = max(WALK_AT_LEAST, math.isqrt(needed * everything))
-        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
-        found = self.conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 {tables} WHERE {sql} LIMIT ?)", (*params, enough)
-        ).fetchone()[0]
+        found = self._scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM attributions a WHERE {sql} LIMIT ?)",
+            (*params, enough),
+        )
         return found >= enough
 
     def count_quotes(self, where: QuoteFilter | None = None) -> int:
@@ -86,11 +197,13 @@ class Reads:
         total = self._running_count(where)
         if total is not None:
             return total
-        sql, params = filter_sql(where)
-        # Every statement has its article (a foreign key) and speakers are a LEFT JOIN, so
-        # the joins change no count: they are only made when the filter reads the article.
-        tables = _STATEMENT_FROM if where.reads_articles else "FROM attributions a"
-        return self.conn.execute(f"SELECT count(*) {tables} WHERE {sql}", params).fetchone()[0]
+        found = self._where(where)
+        if found is None:
+            return 0
+        sql, params, _, _ = found
+        # Every statement has its article (a foreign key), whose date and outlet are on
+        # the statement's row: the count reads the statements alone.
+        return self._scalar(f"SELECT count(*) FROM attributions a WHERE {sql}", params)
 
     def _running_count(self, where: QuoteFilter) -> int | None:
         """The count of a filter of one field that the running totals or one index
@@ -109,6 +222,12 @@ class Reads:
         fields |= {"min_confidence"} if where.min_confidence else set()
         if not fields:
             return self._all_statements()
+        if fields == {"outlet"}:
+            return self.conn.execute(
+                "SELECT coalesce(sum(n), 0) FROM totals"
+                f" WHERE name = 'outlet_statements' AND key {LIKE}",
+                (contains(where.outlet or ""),),
+            ).fetchone()[0]
         if fields <= {"outlet", "since", "until"}:
             clauses, params = [], []
             if where.outlet:
@@ -400,8 +519,8 @@ class Reads:
         """How many statements the store holds (its running total)."""
         return self._scalar("SELECT coalesce(sum(n), 0) FROM totals WHERE name = 'statements'")
 
-    def _scalar(self, sql: str) -> Any:
-        return self.conn.execute(sql).fetchone()[0]
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(sql, params).fetchone()[0]
 
 
 def _speaker_where(query: str | None) -> tuple[str, list[Any]]:
@@ -416,3 +535,31 @@ def in_chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
     """``values`` in lists of at most ``size``: SQLite limits the parameters of a query."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _speaker_ids(where: QuoteFilter) -> tuple[str, list[Any]]:
+    """A query of the ids of ``where``'s speaker's statements (of its kind and period, when
+    it has them), read from indexes alone: the corpus speakers' by kind and date, and the
+    unlinked sources' by name (a statement's id is in each index entry)."""
+    by_speaker = "SELECT id FROM attributions INDEXED BY attributions_speaker_kind_published"
+    also, params = "", []
+    if where.kind:
+        also += " AND kind = ?"
+        params.append(where.kind)
+    if where.since:
+        also += " AND published >= ?"
+        params.append(where.since)
+    if where.until:
+        also += " AND published < ?"
+        params.append(where.until + LAST_CHAR)
+    if where.speaker_id is not None:
+        return f"{by_speaker} WHERE speaker_id = ?{also}", [where.speaker_id, *params]
+    pattern = contains(str(where.speaker))
+    return (
+        f"""{by_speaker} WHERE speaker_id IN
+                (SELECT speaker_id FROM speaker_aliases WHERE alias {LIKE}
+                 UNION SELECT id FROM speakers WHERE name {LIKE}){also}
+            UNION ALL SELECT id FROM attributions INDEXED BY attributions_unlinked
+            WHERE speaker_id IS NULL AND speaker_name {LIKE}""",
+        [pattern, pattern, *params, pattern],
+    )

@@ -43,8 +43,8 @@ def contains(text: str) -> str:
 
 
 def filter_sql(where: QuoteFilter, dialect: Dialect) -> tuple[str, list[Any]]:
-    """The WHERE clause of ``where`` (over ``a`` attributions and ``r`` articles) and its
-    parameters; ``r`` is read only when ``where.reads_articles``."""
+    """The WHERE clause of ``where`` over ``a`` attributions alone (each statement row
+    holds its article's date and outlet) and its parameters."""
     p, like = dialect.placeholder, dialect.like
     clauses: list[str] = []
     params: list[Any] = []
@@ -76,7 +76,8 @@ def filter_sql(where: QuoteFilter, dialect: Dialect) -> tuple[str, list[Any]]:
         clauses.append(f"a.kind = {p}")
         params.append(where.kind)
     if where.outlet:
-        clauses.append(f"r.outlet {like}")
+        # the article's outlet, on the statement's row (both backends keep it there)
+        clauses.append(f"a.outlet {like}")
         params.append(contains(where.outlet))
     # Bare comparisons of the column (the article's date, on the statement's row), so that
     # the index of statements by date serves them:

@@ -399,7 +399,7 @@ class SQLiteStore(Reads):
             speaker_id = speakers.get(ref.id) if ref is not None and ref.id else None
             values = attribution_values(
                 linked.id, attribution, speaker_id, cluster_id, quote, linked.document.published
-            )
+            ) | {"outlet": linked.document.outlet}  # the article's, as its date (migration 7)
             row_id = conn.execute(
                 insert_sql("attributions", values, "?"), tuple(values.values())
             ).lastrowid
@@ -433,7 +433,10 @@ class SQLiteStore(Reads):
         rows = [("articles", "", 1), ("language", d.language or "?", 1)]
         rows += [("statements", "", len(d.attributions))] if d.attributions else []
         rows += [("attributed", "", 1)] if linked.attributed else []
-        rows += [("outlet", d.outlet, 1)] if d.outlet is not None else []
+        if d.outlet is not None:
+            rows.append(("outlet", d.outlet, 1))
+            if d.attributions:
+                rows.append(("outlet_statements", d.outlet, len(d.attributions)))
         if linked.story_id == linked.id:
             rows.append(("stories", "", 1))
         else:  # a story's second article makes it republished

@@ -17,8 +17,8 @@ __all__ = ["LIKE", "contains", "filter_sql", "fts_query"]
 
 
 def filter_sql(where: QuoteFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause of ``where`` (over ``a`` attributions and ``r`` articles) and its
-    parameters; ``r`` is read only when ``where.reads_articles``."""
+    """The WHERE clause of ``where`` over ``a`` attributions alone (each statement row
+    holds its article's date and outlet) and its parameters."""
     return _filter_sql(where, SQLITE)
 
 
