@@ -512,10 +512,14 @@ def test_a_store_migrated_to_statement_outlets_finds_and_counts_as_a_new_one(
     ]
     before = [(corpus.quotes(f), corpus.count_quotes(f)) for f in filters]
     corpus.close()
-    # the store as a saidwhat before migration 7 left it
+    # the store as a saidwhat before migration 7 left it (and so before 8)
     conn = sqlite3.connect(location)
     conn.executescript(
-        """DROP INDEX attributions_outlet_published;
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(title, text);
+           INSERT INTO link_keys SELECT * FROM link_keys_log;
+           DROP TABLE link_keys_log;
+           DROP TABLE link_state;
+           DROP INDEX attributions_outlet_published;
            DROP INDEX attributions_speaker_kind_published;
            ALTER TABLE attributions DROP COLUMN outlet;
            DELETE FROM totals WHERE name = 'outlet_statements';
