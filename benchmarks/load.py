@@ -139,12 +139,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
-    """``saidwhat serve`` on ``port``, once it answers."""
+def start_server(db: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    """``saidwhat serve`` on ``port`` (``--workers``), once it answers."""
     script = Path(sys.executable).with_name("saidwhat")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "saidwhat.cli"]
     server = subprocess.Popen(
-        [*command, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)]
+        + ["--workers", str(workers)],
         env={k: v for k, v in os.environ.items() if k != "SAIDWHAT_WRITE_TOKEN"},
     )
     deadline = time.monotonic() + 60
@@ -171,12 +172,15 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (Linux), else None."""
+    """User + system CPU time of a process and its live child processes so far (Linux:
+    ``serve --workers N`` answers in children), else None."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except (OSError, ValueError, IndexError):
         return None
+    return own + sum(cpu_seconds(int(child)) or 0.0 for child in children)
 
 
 def client(
@@ -233,7 +237,7 @@ def summary(latencies: list[float], seconds: float, empty: int) -> dict[str, flo
 def run(db: str, args: argparse.Namespace) -> dict[str, Any]:
     requests = mix(db)
     port = free_port()
-    server = start_server(db, port)
+    server = start_server(db, port, args.workers)
     try:
         tallies = [Tally() for _ in range(args.clients)]
         start = time.perf_counter() + args.warmup
@@ -315,6 +319,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--statements", type=int, default=100_000, help="size of a new store")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="saidwhat serve --workers")
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
@@ -349,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{info['date']}, commit {info['commit']}, {info['cpu']} ({info['cores']} cores), "
         f"Python {info['python']}; {stats['statements']:,} statements; "
-        f"{args.clients} clients, {result['elapsed']:.1f} s\n"
+        f"{args.clients} clients, {args.workers} server process(es), {result['elapsed']:.1f} s\n"
     )
     print(table(result))
     print(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from saidwhat.cli.common import db_option, fail, min_confidence_option, tagger_option
@@ -32,6 +34,13 @@ TOKEN_VARIABLE = "SAIDWHAT_WRITE_TOKEN"
     metavar="SECONDS",
     help="Longest time an extraction request may take, waiting included (then 503).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes answering requests (about one per core; each loads the model).",
+)
 def serve(
     db: str | None,
     host: str,
@@ -40,15 +49,18 @@ def serve(
     tagger: str,
     min_confidence: float | None,
     extract_timeout: float,
+    workers: int,
 ) -> None:
     """Serve the store: web pages at /, JSON API at /api, its docs at /docs.
 
-    --tagger finds the statements of pasted and added articles.
+    --tagger finds the statements of pasted and added articles. With --workers N, N
+    processes share the port (each a connection pool of its own to PostgreSQL).
     """
     import uvicorn  # imported here: only this command needs it
 
     from saidwhat.parse.nlp import DEFAULT_MODEL, load_pipeline
     from saidwhat.serve import ServeSettings, create_app
+    from saidwhat.serve.app import SETTINGS_VARIABLE
 
     db = store_url(db)  # $SAIDWHAT_DB is read once, here
     try:
@@ -66,6 +78,17 @@ def serve(
         min_confidence=min_confidence,
         extract_seconds=extract_timeout,
     )
-    app = create_app(settings)
     click.echo(f"saidwhat: serving {store_label(db)} at http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    # Worker processes import the app: they read its settings from the environment.
+    os.environ[SETTINGS_VARIABLE] = settings.to_json()
+    uvicorn.run(
+        "saidwhat.serve.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )

@@ -7,6 +7,7 @@ script), request bodies are size-limited, and errors have one shape (``errors.py
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +24,16 @@ from saidwhat.serve.stores import StoreAccess
 from saidwhat.serve.turns import TurnLock
 
 STATIC = Path(__file__).parent / "static"
+
+
+#: The environment variable through which ``saidwhat serve --workers N`` hands its settings to
+#: the worker processes (``app_from_environment``).
+SETTINGS_VARIABLE = "SAIDWHAT_SERVE_SETTINGS"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of the settings in ``$SAIDWHAT_SERVE_SETTINGS`` (a worker's factory)."""
+    return create_app(ServeSettings.from_json(os.environ[SETTINGS_VARIABLE]))
 
 
 def create_app(settings: ServeSettings) -> FastAPI:

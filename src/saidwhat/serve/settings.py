@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from saidwhat.attribute import DEFAULT_TAGGER, TAGGER_NAMES
@@ -46,3 +47,11 @@ class ServeSettings:
             raise ValueError(f"min_confidence {self.min_confidence} is not between 0 and 1")
         if not 0 < self.extract_seconds <= 24 * 3600:
             raise ValueError(f"extract_seconds {self.extract_seconds} is not in (0, 86400]")
+
+    def to_json(self) -> str:
+        """The settings as JSON (``from_json`` reads them back)."""
+        return json.dumps(asdict(self) | {"db": str(self.db)})
+
+    @classmethod
+    def from_json(cls, text: str) -> ServeSettings:
+        return cls(**json.loads(text))
