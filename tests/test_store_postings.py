@@ -101,9 +101,9 @@ def test_a_store_merging_its_postings_every_few_links_the_same(tmp_path: Path) -
         with SQLiteStore(path) as store:
             store._postings.merge_rows = merge_rows
             linker = CorpusLinker(store)
-            for start in (0, 5, 9):  # three batches
+            for batch in (documents[:5], documents[5:9], documents[9:]):
                 with store.writing():
-                    for document in documents[start : {0: 5, 5: 9, 9: 12}[start]]:
+                    for document in batch:
                         store.add_article(linker.link(document))
             merges = store.conn.execute("SELECT merges FROM link_state").fetchone()[0]
             assert (merges > 0) == (merge_rows < 1000)

@@ -29,12 +29,11 @@ from saidwhat.model import (
 )
 from saidwhat.store.filters import QuoteFilter, search_terms
 from saidwhat.store.postgres_filters import LIKE, POSTGRES, contains, statement_filter_sql
-from saidwhat.store.rows import ARTICLE_COLUMNS
+from saidwhat.store.rows import ARTICLE_COLUMNS, occurrence
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
 from saidwhat.store.rows import document as _document
 from saidwhat.store.rows import spans_of as _spans
-from saidwhat.store.rows import speaker_ref as _speaker_ref
 from saidwhat.store.rows import statement as _statement
 from saidwhat.store.rows import variants as _variants
 
@@ -464,17 +463,7 @@ class PostgresReads:
             )
         found: dict[int, list[QuoteOccurrence]] = {}
         for r in rows:
-            found.setdefault(r[0], []).append(
-                QuoteOccurrence(
-                    statement_id=r[1],
-                    article_id=r[2],
-                    text=r[3],
-                    outlet=r[4],
-                    url=r[5],
-                    published=r[6],
-                    speaker=_speaker_ref(r[7], r[8], r[9]),
-                )
-            )
+            found.setdefault(r[0], []).append(occurrence(r[1:]))
         worded: dict[int, list[tuple[str, int, str | None]]] = {}
         for cluster_id, *wording in wordings:
             worded.setdefault(cluster_id, []).append(tuple(wording))

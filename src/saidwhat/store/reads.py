@@ -18,7 +18,6 @@ from saidwhat.model import (
     Document,
     EntityRef,
     QuoteCluster,
-    QuoteOccurrence,
     RoleSeen,
     Speaker,
     SpeakerProfile,
@@ -26,12 +25,11 @@ from saidwhat.model import (
     TextSpan,
 )
 from saidwhat.store.filters import QuoteFilter
-from saidwhat.store.rows import ARTICLE_COLUMNS
+from saidwhat.store.rows import ARTICLE_COLUMNS, occurrence
 from saidwhat.store.rows import STATEMENT_COLUMNS as _STATEMENT_COLUMNS
 from saidwhat.store.rows import STATEMENT_FROM as _STATEMENT_FROM
 from saidwhat.store.rows import document as _document
 from saidwhat.store.rows import spans_of as _spans
-from saidwhat.store.rows import speaker_ref as _speaker_ref
 from saidwhat.store.rows import statement as _statement
 from saidwhat.store.rows import variants as _variants
 from saidwhat.store.sql_filters import LAST_CHAR
@@ -433,18 +431,7 @@ class Reads:
                ORDER BY a.published IS NULL, a.published, a.id""",
             (cluster_id, -1 if occurrences is None else occurrences),
         ).fetchall()
-        found = [
-            QuoteOccurrence(
-                statement_id=r[0],
-                article_id=r[1],
-                text=r[2],
-                outlet=r[3],
-                url=r[4],
-                published=r[5],
-                speaker=_speaker_ref(r[6], r[7], r[8]),
-            )
-            for r in rows
-        ]
+        found = [occurrence(r) for r in rows]
         wordings = self.conn.execute(
             # Outlets in order of first report (the subquery's order feeds group_concat;
             # ``_variants`` drops the empty name).

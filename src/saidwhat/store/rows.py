@@ -7,6 +7,7 @@ name), the columns a statement is read with (``STATEMENT_COLUMNS`` over
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from saidwhat.model import (
     EntityRef,
     LinkedArticle,
     LinkedQuote,
+    QuoteOccurrence,
     QuoteVariant,
     Statement,
     TextSpan,
@@ -136,6 +138,20 @@ def speaker_ref(speaker_id: int | None, name: str | None, type_: str) -> EntityR
     if not name:
         return None
     return EntityRef(name, type_, str(speaker_id) if speaker_id is not None else None)
+
+
+def occurrence(row: Sequence[Any]) -> QuoteOccurrence:
+    """A quote cluster's report from a row of its statement id, article id, quote, outlet,
+    URL, publication date and the speaker's id, name and type (``speaker_ref``)."""
+    return QuoteOccurrence(
+        statement_id=row[0],
+        article_id=row[1],
+        text=row[2],
+        outlet=row[3],
+        url=row[4],
+        published=row[5],
+        speaker=speaker_ref(row[6], row[7], row[8]),
+    )
 
 
 def statement(row: tuple[Any, ...], about: list[EntityRef]) -> Statement:
