@@ -32,7 +32,7 @@ def write(postings: LogPostings, item: int, keys: list[tuple[int, int]]) -> bool
     postings.conn.execute("BEGIN IMMEDIATE")
     postings.sync()
     postings.add(item, keys)
-    merged = postings.merge_if_full()
+    merged = postings.end_write()
     postings.conn.execute("COMMIT")
     return merged
 

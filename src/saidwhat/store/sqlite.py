@@ -215,7 +215,7 @@ class SQLiteStore(Reads):
         try:
             self._postings.sync()
             yield
-            self._postings.merge_if_full()
+            self._postings.end_write()
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -247,7 +247,7 @@ class SQLiteStore(Reads):
             self._count(linked.id, linked.document.published)
             self._total(linked)
             if not self._batch:
-                self._postings.merge_if_full()
+                self._postings.end_write()
             conn.execute(commit)
             self._stored = True
         except sqlite3.IntegrityError as exc:

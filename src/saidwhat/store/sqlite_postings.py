@@ -70,15 +70,16 @@ class LogPostings:
             if own:
                 conn.execute("COMMIT")
 
-    def _mark(self, merges: int | None = None) -> None:
-        newest = "(SELECT coalesce(max(rowid), 0) FROM link_keys_log)"
-        if merges is None:
-            self.conn.execute(f"UPDATE recent.state SET loaded = {newest}")
-        else:
-            self.conn.execute(f"UPDATE recent.state SET loaded = {newest}, merges = ?", (merges,))
+    def _mark(self, merges: int) -> None:
+        self.conn.execute(
+            "UPDATE recent.state SET merges = ?,"
+            " loaded = (SELECT coalesce(max(rowid), 0) FROM link_keys_log)",
+            (merges,),
+        )
 
     def add(self, item: int, keys: Iterable[tuple[int, int]]) -> None:
-        """Post ``item`` under ``keys`` (inside the caller's transaction, after ``sync``)."""
+        """Post ``item`` under ``keys`` (inside the caller's write transaction, after
+        ``sync``; ``end_write`` before its commit)."""
         rows = [(namespace, key, item) for namespace, key in keys]
         if not rows:
             return
@@ -88,7 +89,6 @@ class LogPostings:
         self.conn.executemany(
             "INSERT OR IGNORE INTO recent.keys (namespace, key, item) VALUES (?, ?, ?)", rows
         )
-        self._mark()
 
     def lookup(self, namespace: int, keys: Collection[int], *, synced: bool) -> set[int]:
         """The items posted under any of ``keys`` (``synced``: the caller's batch has
@@ -109,12 +109,14 @@ class LogPostings:
             )
         return found
 
-    def merge_if_full(self) -> bool:
-        """Merge the log into ``link_keys`` when it holds ``merge_rows`` postings (inside
-        the caller's write transaction); whether it did."""
+    def end_write(self) -> bool:
+        """At the end of a write transaction, under its lock: note every log row as indexed
+        (this connection's own, added since ``sync``), and merge the log into ``link_keys``
+        when it holds ``merge_rows`` postings; whether it merged."""
         conn = self.conn
         logged = conn.execute("SELECT coalesce(max(rowid), 0) FROM link_keys_log").fetchone()[0]
         if logged < self.merge_rows:
+            conn.execute("UPDATE recent.state SET loaded = ?", (logged,))
             return False
         conn.execute(
             "INSERT OR IGNORE INTO link_keys"
