@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from saidwhat.cli import main
+from saidwhat.store.sqlite_postings import logged_postings
 
 pytestmark = pytest.mark.model
 
@@ -46,10 +47,9 @@ def counts(db: Path) -> dict[str, int]:
     try:
         tables = ("articles", "attributions", "attributions_fts")
         found = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-        found["posted"] = conn.execute(  # articles under their story postings
-            "SELECT count(DISTINCT item) FROM (SELECT item FROM link_keys WHERE namespace = 1"
-            " UNION ALL SELECT item FROM link_keys_log WHERE namespace = 1)"
-        ).fetchone()[0]
+        posted = {row[0] for row in conn.execute("SELECT item FROM link_keys WHERE namespace = 1")}
+        posted |= {item for namespace, _, item in logged_postings(conn) if namespace == 1}
+        found["posted"] = len(posted)  # articles under their story postings
         found["distinct_sources"] = conn.execute(
             "SELECT count(DISTINCT source_id) FROM articles"
         ).fetchone()[0]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from builders import article
-from saidwhat.link.linker import CorpusLinker
+from saidwhat.link.linker import CorpusLinker, with_link_keys
+from saidwhat.model import LinkedArticle
 from saidwhat.store import SQLiteStore
-from saidwhat.store.sqlite_postings import LogPostings
+from saidwhat.store.sqlite_postings import LogPostings, RecentPostings, logged_postings
 
 STORY, QUOTE = 1, 2
 
@@ -30,14 +32,18 @@ def writer(path: Path, merge_rows: int = 1000) -> LogPostings:
 def write(postings: LogPostings, item: int, keys: list[tuple[int, int]]) -> bool:
     """One write transaction, as a batch of ``SQLiteStore.writing`` is; whether it merged."""
     postings.conn.execute("BEGIN IMMEDIATE")
-    postings.sync()
+    postings.begin()
     postings.add(item, keys)
     merged = postings.end_write()
     postings.conn.execute("COMMIT")
+    postings.committed()
     return merged
 
 
 def count(postings: LogPostings, table: str) -> int:
+    """Postings in ``link_keys`` or its log."""
+    if table == "link_keys_log":
+        return len(logged_postings(postings.conn))
     return postings.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
@@ -65,18 +71,18 @@ def test_a_connection_sees_another_ones_postings_and_merges(path: Path) -> None:
     # the second had indexed log rows that are gone: it reads the log afresh
     assert second.lookup(STORY, [10], synced=False) == {1, 2, 3}
     assert second.lookup(STORY, [20], synced=False) == {4}
-    rows = second.conn.execute("SELECT namespace, key, item FROM recent.keys").fetchall()
-    assert rows == [(STORY, 20, 4)]
+    assert len(second.recent) == 1  # the log's one posting since the merge
 
 
 def test_postings_of_a_rolled_back_write_are_forgotten(path: Path) -> None:
     postings = writer(path)
     write(postings, 1, [(STORY, 10)])
     postings.conn.execute("BEGIN IMMEDIATE")
-    postings.sync()
+    postings.begin()
     postings.add(2, [(STORY, 10), (STORY, 30)])
     assert postings.lookup(STORY, [10, 30], synced=True) == {1, 2}  # seen inside
     postings.conn.execute("ROLLBACK")
+    postings.rolled_back()
     assert postings.lookup(STORY, [10, 30], synced=False) == {1}
     write(postings, 3, [(STORY, 30)])  # the log's rowids are reused: still found
     assert postings.lookup(STORY, [30], synced=False) == {3}
@@ -97,12 +103,14 @@ def test_a_store_merging_its_postings_every_few_links_the_same(tmp_path: Path) -
         for i in range(12)
     ]
 
-    def ingest(path: Path, merge_rows: int) -> list[tuple[object, ...]]:
+    def ingest(path: Path, merge_rows: int, prefetch: bool = False) -> list[tuple[object, ...]]:
         with SQLiteStore(path) as store:
             store._postings.merge_rows = merge_rows
             linker = CorpusLinker(store)
             for batch in (documents[:5], documents[5:9], documents[9:]):
                 with store.writing():
+                    if prefetch:  # as ingest does: the batch's lookups read ahead
+                        linker.prefetch([with_link_keys(d) for d in batch])
                     for document in batch:
                         store.add_article(linker.link(document))
             merges = store.conn.execute("SELECT merges FROM link_state").fetchone()[0]
@@ -114,5 +122,76 @@ def test_a_store_merging_its_postings_every_few_links_the_same(tmp_path: Path) -
 
     linked = ingest(tmp_path / "logged.db", 1_000_000)
     assert ingest(tmp_path / "merged.db", 50) == linked
+    assert ingest(tmp_path / "prefetched.db", 50, prefetch=True) == linked
     assert len({cluster for _, cluster, _ in linked}) == 1  # one quote, three wordings
     assert len({story for story, _, _ in linked}) < len(documents)
+
+
+def test_memory_index_finds_what_a_dictionary_does_through_undo_and_runs() -> None:
+    rng = random.Random(7)
+    recent, expected = RecentPostings(), {}
+    item = 0
+    for _ in range(60):  # transactions
+        recent.discard()
+        kept = dict.fromkeys(expected)
+        pending: dict[tuple[int, int], set[int]] = {}
+        for _ in range(rng.randrange(1, 6)):  # savepoints, some undone
+            mark, added = recent.mark(), []
+            for _ in range(rng.randrange(1, 20)):
+                item += 1
+                rows = [(rng.choice([STORY, QUOTE]), rng.randrange(30), item)]
+                recent.add(rows)
+                added += rows
+            if rng.random() < 0.3:
+                recent.undo(mark)
+                continue
+            for namespace, key, it in added:
+                pending.setdefault((namespace, key), set()).add(it)
+        if rng.random() < 0.2:  # rolled back
+            recent.discard()
+            continue
+        for place, items in pending.items():
+            expected.setdefault(place, set()).update(items)
+        recent.keep()
+        assert kept.keys() <= expected.keys()
+    assert max(len(runs) for runs in recent._runs.values()) < 10  # merged as they grew
+    for namespace in (STORY, QUOTE):
+        for key in range(30):
+            assert recent.find(namespace, [key, 99]) == expected.get((namespace, key), set())
+    assert len(recent) == sum(len(items) for items in expected.values())
+
+
+def test_a_failed_article_in_a_batch_leaves_no_postings_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    when = {"outlet": "Ledger", "published": "2026-03-01"}
+    quote = "The harbour stays shut until the storm passes"
+    first = article("a", [("Elena Varga", "PERSON", "said", quote)], **when)
+    failing = article("b", [("Jan Novak", "PERSON", "said", "Ferries resume on Monday")], **when)
+    last = article("c", [("Jan Novak", "PERSON", "said", quote + " and the wind drops")], **when)
+    with SQLiteStore(tmp_path / "s.db") as store:
+        linker = CorpusLinker(store)
+        total = store._total
+
+        def fail_on_b(linked: LinkedArticle, reported: int) -> None:
+            if linked.document.id == "b":  # after its postings were written
+                raise RuntimeError("disk on fire")
+            total(linked, reported)
+
+        monkeypatch.setattr(store, "_total", fail_on_b)
+        with store.writing():
+            store.add_article(linker.link(first))
+            before = len(store._postings.recent)
+            with pytest.raises(RuntimeError):
+                store.add_article(linker.link(failing))
+            assert len(store._postings.recent) == before
+            store.add_article(linker.link(last))  # clustered with the first's quote
+        keys = logged_postings(store.conn)
+        logged = len(keys)
+        assert len(store._postings.recent) == logged > before
+        clusters = store.conn.execute("SELECT DISTINCT cluster_id FROM attributions").fetchall()
+        assert clusters == [(1,)]
+    with SQLiteStore(tmp_path / "s.db") as again:  # reads the same postings from the log
+        for namespace, key, item in keys:
+            assert item in again.lookup(namespace, [key])
+        assert len(again._postings.recent) == logged

@@ -11,6 +11,7 @@ corpus size. The decisions themselves are the pure functions of ``stories``,
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -95,6 +96,15 @@ def text_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def lookups(keys: LinkKeys) -> Iterator[tuple[int, int]]:
+    """The ``(namespace, key)`` pairs linking an article with ``keys`` may look up (its
+    story's, ``find_story``, and its quotes', ``find_cluster``)."""
+    yield from keys.story_keys
+    for quote in keys.quotes:
+        if quote is not None:
+            yield from quote.keys.lookups()
+
+
 def with_link_keys(document: Document) -> Document:
     """``document`` carrying its ``LinkKeys`` (as extraction workers hand it back)."""
     return replace(document, link_keys=link_keys(document))
@@ -103,6 +113,7 @@ def with_link_keys(document: Document) -> Document:
 class LinkerStore(Postings, Protocol):
     """What the linker needs from a store: the postings, and speakers."""
 
+    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None: ...
     def story_of(self, item: int) -> str: ...
     def speaker_candidates(
         self, keys: frozenset[str], *, context: frozenset[str] | None = None
@@ -115,6 +126,16 @@ class CorpusLinker:
 
     def __init__(self, store: LinkerStore) -> None:
         self.store = store
+
+    def prefetch(self, documents: Iterable[Document]) -> None:
+        """Tell the store what linking ``documents`` (a write batch, inside
+        ``Store.writing``) will look up, so it can read the postings in one pass."""
+        self.store.prefetch(
+            pair
+            for document in documents
+            if isinstance(document.link_keys, LinkKeys)
+            for pair in lookups(document.link_keys)
+        )
 
     def link(self, document: Document, *, attributed: bool = True) -> LinkedArticle:
         """The article's identity, story, speakers and quote clusters, ready for the store

@@ -111,6 +111,15 @@ class QuoteKeys:
             pairs.append((int(Namespace.QUOTE_HEAD), self.head))
         return pairs
 
+    def lookups(self) -> list[tuple[int, int]]:
+        """The ``(namespace, key)`` pairs ``find_cluster`` may look up for these words."""
+        pairs = [(int(Namespace.QUOTE_EXACT), self.exact)]
+        pairs += [(int(Namespace.QUOTE_BAND), key) for key in dict.fromkeys(self.bands)]
+        if self.head is not None:
+            pairs.append((int(Namespace.QUOTE_RUN), self.head))
+            pairs += [(int(Namespace.QUOTE_HEAD), key) for key in dict.fromkeys(self.runs)]
+        return pairs
+
 
 def quote_keys(words: Words) -> QuoteKeys:
     """The keys of normalised quote words (at least ``MIN_WORDS`` of them)."""

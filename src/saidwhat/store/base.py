@@ -70,6 +70,11 @@ class Store(Protocol):
         """The postings items indexed under any of ``keys`` in ``namespace``."""
         ...
 
+    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None:
+        """A hint inside ``writing()``: the ``(namespace, key)`` pairs the batch's linking
+        will look up, which a backend may read ahead in one pass (or ignore)."""
+        ...
+
     def story_signatures(self, items: Collection[int]) -> dict[int, bytes]:
         """The stored signature of each story item."""
         ...

@@ -280,8 +280,23 @@ CREATE TABLE link_state (merges INTEGER NOT NULL);
 INSERT INTO link_state (merges) VALUES (0);
 """
 
+# The postings log keeps one row per item, its (namespace, key) pairs packed in a BLOB
+# (saidwhat.store.sqlite_postings.pack): one insert per quote variant or article instead of
+# some 70, and a writer reads the log into memory as arrays, not row by row. The old log
+# is merged into link_keys first (and the merge counted, so no connection keeps it).
+_V9 = """
+UPDATE link_state SET merges = merges + 1 WHERE EXISTS (SELECT 1 FROM link_keys_log);
+INSERT OR IGNORE INTO link_keys
+    SELECT namespace, key, item FROM link_keys_log ORDER BY 1, 2, 3;
+DROP TABLE link_keys_log;
+CREATE TABLE link_keys_log (
+    item INTEGER NOT NULL,
+    postings BLOB NOT NULL            -- (namespace, key) pairs, int64 little-endian
+);
+"""
+
 #: The migrations, in order; the store's version is the number applied.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 
 
 def version(conn: sqlite3.Connection) -> int:

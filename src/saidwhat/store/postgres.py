@@ -191,6 +191,9 @@ class PostgresStore(PostgresReads, PostgresWrites):
             )
             return {row[0] for row in rows}
 
+    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None:
+        """Ignored: several writers may post at once, so each lookup reads the index."""
+
     def story_signatures(self, items: Collection[int]) -> dict[int, bytes]:
         """The signature of each article by rowid (story items)."""
         with self._linker_reads():

@@ -5,47 +5,202 @@ Inserted one by one into the ``link_keys`` B-tree they land on random pages, and
 that index outgrows the page cache every batch of articles rewrites most of it: over a
 1M-statement build the store wrote 68 times its own size. So a new posting is
 
-1. appended to ``link_keys_log``, a rowid table (its pages are written once, in order);
-2. indexed in this connection's memory (``recent.keys``, an attached in-memory database),
-   which lookups read beside ``link_keys``;
+1. appended to ``link_keys_log``, a rowid table (its pages are written once, in order),
+   one row per item with its keys packed in a BLOB (``pack``);
+2. indexed in this connection's memory (``RecentPostings``: sorted arrays), which
+   lookups read beside ``link_keys``;
 3. merged into ``link_keys`` in key order, with the log emptied, once the log holds
    ``MERGE_ROWS`` postings: one pass over the index's pages per ``MERGE_ROWS`` postings
    instead of one per batch (an LSM tree's two levels, as FTS5 keeps its own index).
 
 Several connections may write one store: each reads the log rows it has not seen when a
-batch starts (under the write lock) and before a lookup outside a batch; a merge (which
-empties the log) is seen through ``link_state.merges``. The in-memory index is a database
-attached to the connection, so it rolls back with the transaction (or savepoint) that
-wrote it.
+write transaction starts (under the write lock) and before a lookup outside one; a merge
+(which empties the log) is seen through ``link_state.merges``. The memory index is not
+part of the database, so the store tells it where its transactions and savepoints end
+(``begin``, ``savepoint``, ``rollback_to``, ``end_write``, ``committed``,
+``rolled_back``): what a rolled-back write posted is forgotten.
+
+A write batch may ``prefetch`` the keys its articles will look up: one sorted pass over
+the index and the memory runs for the whole batch, after which each lookup is a few
+dictionary operations (the batch holds the write lock, so nothing else changes them).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import numpy as np
 
 from saidwhat.store.reads import in_chunks
 
-#: Log postings that trigger a merge into ``link_keys``: some 17,000 articles of three quotes
-#: each, held in the writer's memory until then (the 1M build's writer grew by ~150 MB).
-MERGE_ROWS = 4_000_000
+#: Log postings that trigger a merge into ``link_keys``: some 70,000 articles of three
+#: quotes each, held in the writer's memory until then (16 bytes a posting: ~260 MB).
+#: Each merge rewrites the index once, so fewer merges mean fewer bytes written.
+MERGE_ROWS = 16_000_000
+#: Log rows (items) read into memory at a time when a connection catches up with the log.
+_READ_ROWS = 50_000
+#: Keys per statement of a lookup in ``link_keys``.
+_CHUNK = 800
+
+
+def pack(keys: Iterable[tuple[int, int]]) -> bytes:
+    """``(namespace, key)`` pairs as the log stores them: int64 pairs, little-endian."""
+    return np.array(list(keys), dtype="<i8").tobytes()
+
+
+def _unpacked(rows: list[tuple[int, bytes]]) -> np.ndarray:
+    """Log rows ``(item, packed keys)`` as an array of ``(namespace, key, item)`` rows."""
+    pairs = [np.frombuffer(data, dtype="<i8").reshape(-1, 2) for _, data in rows]
+    items = np.repeat(np.array([item for item, _ in rows], dtype=np.int64), [len(p) for p in pairs])
+    table = np.empty((len(items), 3), dtype=np.int64)
+    table[:, :2] = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+    table[:, 2] = items
+    return table
+
+
+def logged_postings(conn: sqlite3.Connection) -> list[tuple[int, int, int]]:
+    """The ``(namespace, key, item)`` postings in the log, in log order."""
+    rows = conn.execute("SELECT item, postings FROM link_keys_log ORDER BY rowid").fetchall()
+    return [tuple(row) for row in _unpacked(rows).tolist()]
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One namespace's postings sorted by key: parallel arrays."""
+
+    keys: np.ndarray  # int64, ascending
+    items: np.ndarray  # int64
+
+    @classmethod
+    def of(cls, keys: np.ndarray, items: np.ndarray) -> _Run:
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], items[order])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def pairs(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ``(keys, items)`` posted under the keys ``wanted`` (unique)."""
+        starts = np.searchsorted(self.keys, wanted, "left")
+        counts = np.searchsorted(self.keys, wanted, "right") - starts
+        total = int(counts.sum())
+        if not total:
+            return wanted[:0], self.items[:0]
+        # each hit's positions: its start, then the next ones while the key repeats
+        firsts = np.cumsum(counts) - counts
+        at = np.repeat(starts - firsts, counts) + np.arange(total)
+        return self.keys[at], self.items[at]
+
+
+def _merged(older: _Run, newer: _Run) -> _Run:
+    return _Run.of(
+        np.concatenate([older.keys, newer.keys]), np.concatenate([older.items, newer.items])
+    )
+
+
+class RecentPostings:
+    """The log's postings in memory, by namespace: sorted runs of committed postings
+    (merged as they accumulate, so a lookup searches a handful), and the open
+    transaction's postings in dictionaries, with a journal to undo them."""
+
+    def __init__(self) -> None:
+        self._runs: dict[int, list[_Run]] = {}
+        self._open: dict[int, dict[int, list[int]]] = {}
+        self._journal: list[tuple[int, int, int]] = []
+
+    def __len__(self) -> int:
+        committed = sum(len(run) for runs in self._runs.values() for run in runs)
+        return committed + len(self._journal)
+
+    def clear(self) -> None:
+        self._runs.clear()
+        self.discard()
+
+    def add(self, rows: list[tuple[int, int, int]]) -> None:
+        """Postings ``(namespace, key, item)`` of the open transaction."""
+        self._journal.extend(rows)
+        open_ = self._open
+        for namespace, key, item in rows:
+            open_.setdefault(namespace, {}).setdefault(key, []).append(item)
+
+    def mark(self) -> int:
+        return len(self._journal)
+
+    def undo(self, mark: int) -> None:
+        """Forget the open transaction's postings added since ``mark``."""
+        for namespace, key, _ in reversed(self._journal[mark:]):
+            items = self._open[namespace][key]
+            items.pop()
+            if not items:
+                del self._open[namespace][key]
+        del self._journal[mark:]
+
+    def discard(self) -> None:
+        """Forget the open transaction's postings."""
+        self._open.clear()
+        self._journal.clear()
+
+    def keep(self) -> None:
+        """The open transaction committed: its postings join the runs."""
+        if self._journal:
+            self.add_rows(np.array(self._journal, dtype=np.int64))
+        self.discard()
+
+    def add_rows(self, rows: np.ndarray) -> None:
+        """Committed postings (read from the log, or kept): an array of ``(namespace,
+        key, item)`` rows."""
+        for namespace in np.unique(rows[:, 0]).tolist():
+            mine = rows[rows[:, 0] == namespace]
+            self._add_run(namespace, _Run.of(mine[:, 1], mine[:, 2]))
+
+    def _add_run(self, namespace: int, run: _Run) -> None:
+        """A run is merged with the one before it while that is no more than twice its
+        size, so the runs grow geometrically and a lookup searches a handful."""
+        runs = self._runs.setdefault(namespace, [])
+        while runs and len(runs[-1]) <= 2 * len(run):
+            run = _merged(runs.pop(), run)
+        runs.append(run)
+
+    def find_open(self, namespace: int, keys: Collection[int]) -> set[int]:
+        """The open transaction's items posted under ``keys`` in ``namespace``."""
+        found: set[int] = set()
+        open_ = self._open.get(namespace)
+        if open_:
+            for key in open_.keys() & keys:
+                found.update(open_[key])
+        return found
+
+    def find_committed(self, namespace: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The committed ``(keys, items)`` posted under ``keys`` (unique) in ``namespace``."""
+        found = [run.pairs(keys) for run in self._runs.get(namespace, ())]
+        if not found:
+            return keys[:0], keys[:0]
+        return np.concatenate([k for k, _ in found]), np.concatenate([i for _, i in found])
+
+    def find(self, namespace: int, keys: Collection[int]) -> set[int]:
+        """The items posted under ``keys`` in ``namespace``."""
+        found = self.find_open(namespace, keys)
+        if keys and namespace in self._runs:
+            wanted = np.unique(np.array(list(keys), dtype=np.int64))
+            found.update(self.find_committed(namespace, wanted)[1].tolist())
+        return found
 
 
 class LogPostings:
-    """``link_keys`` with its log and this connection's in-memory index of the log."""
+    """``link_keys`` with its log and this connection's memory index of the log."""
 
     def __init__(self, conn: sqlite3.Connection, merge_rows: int = MERGE_ROWS) -> None:
         self.conn = conn
         self.merge_rows = merge_rows
-        # the in-memory index (attached outside any transaction: SQLite refuses it inside)
-        conn.execute("ATTACH DATABASE ':memory:' AS recent")
-        conn.execute(
-            "CREATE TABLE recent.keys (namespace INTEGER, key INTEGER, item INTEGER,"
-            " PRIMARY KEY (namespace, key, item)) WITHOUT ROWID"
-        )
-        # the newest log rowid indexed, and the merge count it belongs to
-        conn.execute("CREATE TABLE recent.state (loaded INTEGER, merges INTEGER)")
-        conn.execute("INSERT INTO recent.state VALUES (0, -1)")
+        self.recent = RecentPostings()
+        #: The newest log rowid in ``recent`` and the merge count it belongs to.
+        self._loaded, self._merges = 0, -1
+        #: What ``end_write`` found, for ``committed``: the log's newest rowid, the merges.
+        self._ending: tuple[int, int] | None = None
+        #: The batch's prefetched lookups: per namespace, the keys asked and what was found.
+        self._prefetched: dict[int, tuple[set[int], dict[int, list[int]]]] = {}
 
     def sync(self) -> None:
         """Index the log rows this connection has not seen (all of them after another
@@ -56,74 +211,126 @@ class LogPostings:
             conn.execute("BEGIN")
         try:
             merges = conn.execute("SELECT merges FROM link_state").fetchone()[0]
-            loaded, known = conn.execute("SELECT loaded, merges FROM recent.state").fetchone()
-            if merges != known:
-                conn.execute("DELETE FROM recent.keys")
-                loaded = 0
-            conn.execute(
-                "INSERT OR IGNORE INTO recent.keys"
-                " SELECT namespace, key, item FROM link_keys_log WHERE rowid > ?",
-                (loaded,),
+            if merges != self._merges:
+                self.recent.clear()
+                self._loaded, self._merges = 0, merges
+            rows = conn.execute(
+                "SELECT rowid, item, postings FROM link_keys_log WHERE rowid > ? ORDER BY rowid",
+                (self._loaded,),
             )
-            self._mark(merges)
+            while chunk := rows.fetchmany(_READ_ROWS):
+                self.recent.add_rows(_unpacked([(item, data) for _, item, data in chunk]))
+                self._loaded = chunk[-1][0]
         finally:
             if own:
                 conn.execute("COMMIT")
 
-    def _mark(self, merges: int) -> None:
-        self.conn.execute(
-            "UPDATE recent.state SET merges = ?,"
-            " loaded = (SELECT coalesce(max(rowid), 0) FROM link_keys_log)",
-            (merges,),
-        )
+    def begin(self) -> None:
+        """A write transaction has started (and holds the write lock)."""
+        self.recent.discard()
+        self._ending = None
+        self._prefetched = {}
+        self.sync()
+
+    def savepoint(self) -> int:
+        """A mark to roll the open transaction's postings back to."""
+        return self.recent.mark()
+
+    def rollback_to(self, mark: int) -> None:
+        self.recent.undo(mark)
 
     def add(self, item: int, keys: Iterable[tuple[int, int]]) -> None:
-        """Post ``item`` under ``keys`` (inside the caller's write transaction, after
-        ``sync``; ``end_write`` before its commit)."""
+        """Post ``item`` under ``keys`` (inside a write transaction, after ``begin``)."""
         rows = [(namespace, key, item) for namespace, key in keys]
         if not rows:
             return
-        self.conn.executemany(
-            "INSERT INTO link_keys_log (namespace, key, item) VALUES (?, ?, ?)", rows
+        self.conn.execute(
+            "INSERT INTO link_keys_log (item, postings) VALUES (?, ?)",
+            (item, pack(row[:2] for row in rows)),
         )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO recent.keys (namespace, key, item) VALUES (?, ?, ?)", rows
-        )
+        self.recent.add(rows)
+
+    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None:
+        """Look up ``(namespace, key)`` pairs ahead, for the open write transaction (after
+        ``begin``): its later lookups of these keys read memory only."""
+        wanted: dict[int, list[int]] = {}
+        for namespace, key in keys:
+            wanted.setdefault(namespace, []).append(key)
+        for namespace, asked in wanted.items():
+            ordered = np.unique(np.array(asked, dtype=np.int64))
+            found: dict[int, list[int]] = {}
+            hit_keys, hit_items = self.recent.find_committed(namespace, ordered)
+            for key, item in zip(hit_keys.tolist(), hit_items.tolist(), strict=True):
+                found.setdefault(key, []).append(item)
+            for chunk in in_chunks(ordered.tolist(), _CHUNK):
+                marks = ",".join("?" * len(chunk))
+                for key, item in self.conn.execute(
+                    f"SELECT key, item FROM link_keys WHERE namespace = ? AND key IN ({marks})",
+                    (namespace, *chunk),
+                ):
+                    found.setdefault(key, []).append(item)
+            self._prefetched[namespace] = (set(asked), found)
 
     def lookup(self, namespace: int, keys: Collection[int], *, synced: bool) -> set[int]:
-        """The items posted under any of ``keys`` (``synced``: the caller's batch has
-        read the log since it took the write lock)."""
+        """The items posted under any of ``keys`` (``synced``: inside a write transaction,
+        which has read the log since it took the write lock)."""
         if not synced:
             self.sync()
-        found: set[int] = set()
-        for chunk in in_chunks(list(keys), 400):  # twice in one statement
+        asked, ahead = self._prefetched.get(namespace, ((), {}))
+        if synced and asked and asked.issuperset(keys):
+            found = self.recent.find_open(namespace, keys)
+            for key in ahead.keys() & keys:
+                found.update(ahead[key])
+            return found
+        found = self.recent.find(namespace, keys)
+        for chunk in in_chunks(list(keys), _CHUNK):
             marks = ",".join("?" * len(chunk))
             found.update(
                 row[0]
                 for row in self.conn.execute(
-                    f"SELECT item FROM link_keys WHERE namespace = ? AND key IN ({marks})"
-                    f" UNION ALL SELECT item FROM recent.keys"
-                    f" WHERE namespace = ? AND key IN ({marks})",
-                    (namespace, *chunk, namespace, *chunk),
+                    f"SELECT item FROM link_keys WHERE namespace = ? AND key IN ({marks})",
+                    (namespace, *chunk),
                 )
             )
         return found
 
     def end_write(self) -> bool:
-        """At the end of a write transaction, under its lock: note every log row as indexed
-        (this connection's own, added since ``sync``), and merge the log into ``link_keys``
-        when it holds ``merge_rows`` postings; whether it merged."""
+        """Before a write transaction commits (under its lock): merge the log into
+        ``link_keys`` when it holds ``merge_rows`` postings; whether it merged."""
         conn = self.conn
+        self._prefetched = {}
         logged = conn.execute("SELECT coalesce(max(rowid), 0) FROM link_keys_log").fetchone()[0]
-        if logged < self.merge_rows:
-            conn.execute("UPDATE recent.state SET loaded = ?", (logged,))
+        if len(self.recent) < self.merge_rows:
+            self._ending = (logged, self._merges)
             return False
-        conn.execute(
-            "INSERT OR IGNORE INTO link_keys"
-            " SELECT namespace, key, item FROM link_keys_log ORDER BY 1, 2, 3"
-        )
+        table = _unpacked(conn.execute("SELECT item, postings FROM link_keys_log").fetchall())
+        table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
+        for start in range(0, len(table), 1_000_000):  # in key order: one pass over the pages
+            conn.executemany(
+                "INSERT OR IGNORE INTO link_keys (namespace, key, item) VALUES (?, ?, ?)",
+                table[start : start + 1_000_000].tolist(),
+            )
         conn.execute("DELETE FROM link_keys_log")
         conn.execute("UPDATE link_state SET merges = merges + 1")
-        conn.execute("DELETE FROM recent.keys")
-        self._mark(conn.execute("SELECT merges FROM link_state").fetchone()[0])
+        self._ending = (0, conn.execute("SELECT merges FROM link_state").fetchone()[0])
         return True
+
+    def committed(self) -> None:
+        """The write transaction committed: its postings are the log's (or, merged, the
+        index's)."""
+        self._prefetched = {}
+        if self._ending is None:  # no end_write: nothing to keep
+            self.rolled_back()
+            return
+        loaded, merges = self._ending
+        if merges != self._merges:
+            self.recent.clear()
+        else:
+            self.recent.keep()
+        self._loaded, self._merges, self._ending = loaded, merges, None
+
+    def rolled_back(self) -> None:
+        """The write transaction rolled back: forget its postings."""
+        self.recent.discard()
+        self._ending = None
+        self._prefetched = {}
