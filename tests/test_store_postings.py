@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
 
 from builders import article
-from saidwhat.link.linker import CorpusLinker, with_link_keys
+from saidwhat.link.linker import CorpusLinker, lookups, with_link_keys
+from saidwhat.link.postings import Namespace
 from saidwhat.model import LinkedArticle
 from saidwhat.store import SQLiteStore
 from saidwhat.store.sqlite_postings import LogPostings, RecentPostings, logged_postings
@@ -139,14 +141,17 @@ def test_memory_index_finds_what_a_dictionary_does_through_undo_and_runs() -> No
             mark, added = recent.mark(), []
             for _ in range(rng.randrange(1, 20)):
                 item += 1
-                rows = [(rng.choice([STORY, QUOTE]), rng.randrange(30), item)]
-                recent.add(rows)
-                added += rows
+                pairs = [(rng.choice([STORY, QUOTE]), rng.randrange(30)) for _ in range(3)]
+                recent.add(item, pairs)
+                added += [(namespace, key, item) for namespace, key in pairs]
             if rng.random() < 0.3:
                 recent.undo(mark)
                 continue
             for namespace, key, it in added:
                 pending.setdefault((namespace, key), set()).add(it)
+        for key in range(30):  # the open transaction's postings are found with the rest
+            seen = expected.get((QUOTE, key), set()) | pending.get((QUOTE, key), set())
+            assert recent.find(QUOTE, [key]) == seen
         if rng.random() < 0.2:  # rolled back
             recent.discard()
             continue
@@ -195,3 +200,29 @@ def test_a_failed_article_in_a_batch_leaves_no_postings_behind(
         for namespace, key, item in keys:
             assert item in again.lookup(namespace, [key])
         assert len(again._postings.recent) == logged
+
+
+def test_prefetch_covers_every_key_linking_looks_up(tmp_path: Path) -> None:
+    quote = "The harbour will stay closed until the storm has passed"
+    when = {"outlet": "Ledger", "published": "2026-03-01"}
+    documents = [
+        with_link_keys(article(f"a{i}", [("Elena Varga", "PERSON", "said", q)], **when))
+        for i, q in enumerate([quote, quote + " and the wind drops", "Too short"])
+    ]
+    with SQLiteStore(tmp_path / "s.db") as store:
+        asked: list[tuple[int, list[int]]] = []
+        lookup = store.lookup
+
+        def recorded(namespace: int, keys: Collection[int]) -> set[int]:
+            asked.append((namespace, list(keys)))
+            return lookup(namespace, keys)
+
+        store.lookup = recorded  # type: ignore[method-assign]
+        linker = CorpusLinker(store)
+        for document in documents:
+            with store.writing():
+                store.add_article(linker.link(document))
+    namespaces = {namespace for namespace, _ in asked}
+    assert namespaces == {int(n) for n in Namespace}  # stories and all four quote lookups
+    for namespace, keys in asked:  # every lookup was one document's prefetched keys
+        assert any(set(keys) <= set(lookups(d.link_keys).get(namespace, ())) for d in documents)

@@ -11,7 +11,7 @@ corpus size. The decisions themselves are the pure functions of ``stories``,
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -96,13 +96,17 @@ def text_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def lookups(keys: LinkKeys) -> Iterator[tuple[int, int]]:
-    """The ``(namespace, key)`` pairs linking an article with ``keys`` may look up (its
-    story's, ``find_story``, and its quotes', ``find_cluster``)."""
-    yield from keys.story_keys
+def lookups(keys: LinkKeys) -> dict[int, list[int]]:
+    """The keys linking an article with ``keys`` may look up (its story's, ``find_story``,
+    and its quotes', ``find_cluster``), by namespace."""
+    wanted: dict[int, list[int]] = {}
+    for namespace, key in keys.story_keys:
+        wanted.setdefault(namespace, []).append(key)
     for quote in keys.quotes:
         if quote is not None:
-            yield from quote.keys.lookups()
+            for namespace, some in quote.keys.lookups().items():
+                wanted.setdefault(namespace, []).extend(some)
+    return wanted
 
 
 def with_link_keys(document: Document) -> Document:
@@ -113,7 +117,7 @@ def with_link_keys(document: Document) -> Document:
 class LinkerStore(Postings, Protocol):
     """What the linker needs from a store: the postings, and speakers."""
 
-    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None: ...
+    def prefetch(self, keys: Mapping[int, Collection[int]]) -> None: ...
     def story_of(self, item: int) -> str: ...
     def speaker_candidates(
         self, keys: frozenset[str], *, context: frozenset[str] | None = None
@@ -130,12 +134,12 @@ class CorpusLinker:
     def prefetch(self, documents: Iterable[Document]) -> None:
         """Tell the store what linking ``documents`` (a write batch, inside
         ``Store.writing``) will look up, so it can read the postings in one pass."""
-        self.store.prefetch(
-            pair
-            for document in documents
-            if isinstance(document.link_keys, LinkKeys)
-            for pair in lookups(document.link_keys)
-        )
+        wanted: dict[int, list[int]] = {}
+        for document in documents:
+            if isinstance(document.link_keys, LinkKeys):
+                for namespace, keys in lookups(document.link_keys).items():
+                    wanted.setdefault(namespace, []).extend(keys)
+        self.store.prefetch(wanted)
 
     def link(self, document: Document, *, attributed: bool = True) -> LinkedArticle:
         """The article's identity, story, speakers and quote clusters, ready for the store

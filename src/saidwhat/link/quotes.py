@@ -111,14 +111,16 @@ class QuoteKeys:
             pairs.append((int(Namespace.QUOTE_HEAD), self.head))
         return pairs
 
-    def lookups(self) -> list[tuple[int, int]]:
-        """The ``(namespace, key)`` pairs ``find_cluster`` may look up for these words."""
-        pairs = [(int(Namespace.QUOTE_EXACT), self.exact)]
-        pairs += [(int(Namespace.QUOTE_BAND), key) for key in dict.fromkeys(self.bands)]
+    def lookups(self) -> dict[int, list[int]]:
+        """The keys ``find_cluster`` may look up for these words, by namespace."""
+        wanted = {
+            int(Namespace.QUOTE_EXACT): [self.exact],
+            int(Namespace.QUOTE_BAND): [*self.bands],
+        }
         if self.head is not None:
-            pairs.append((int(Namespace.QUOTE_RUN), self.head))
-            pairs += [(int(Namespace.QUOTE_HEAD), key) for key in dict.fromkeys(self.runs)]
-        return pairs
+            wanted[int(Namespace.QUOTE_RUN)] = [self.head]
+            wanted[int(Namespace.QUOTE_HEAD)] = [*self.runs]
+        return wanted
 
 
 def quote_keys(words: Words) -> QuoteKeys:

@@ -16,7 +16,7 @@ still stored whole or not at all. The linker's postings
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -70,9 +70,9 @@ class Store(Protocol):
         """The postings items indexed under any of ``keys`` in ``namespace``."""
         ...
 
-    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None:
-        """A hint inside ``writing()``: the ``(namespace, key)`` pairs the batch's linking
-        will look up, which a backend may read ahead in one pass (or ignore)."""
+    def prefetch(self, keys: Mapping[int, Collection[int]]) -> None:
+        """A hint inside ``writing()``: the keys (by namespace) the batch's linking will
+        look up, which a backend may read ahead in one pass (or ignore)."""
         ...
 
     def story_signatures(self, items: Collection[int]) -> dict[int, bytes]:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
 
@@ -191,7 +191,7 @@ class PostgresStore(PostgresReads, PostgresWrites):
             )
             return {row[0] for row in rows}
 
-    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None:
+    def prefetch(self, keys: Mapping[int, Collection[int]]) -> None:
         """Ignored: several writers may post at once, so each lookup reads the index."""
 
     def story_signatures(self, items: Collection[int]) -> dict[int, bytes]:

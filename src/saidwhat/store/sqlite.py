@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -152,7 +152,7 @@ class SQLiteStore(Reads):
         """The items indexed under any of ``keys`` in ``namespace``."""
         return self._postings.lookup(namespace, keys, synced=self._batch)
 
-    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None:
+    def prefetch(self, keys: Mapping[int, Collection[int]]) -> None:
         """Read the postings of ``keys`` ahead for this batch (only inside ``writing()``,
         which holds the write lock: nothing else changes them until it commits)."""
         if self._batch:

@@ -28,7 +28,7 @@ dictionary operations (the batch holds the write lock, so nothing else changes t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,9 +45,9 @@ _READ_ROWS = 50_000
 _CHUNK = 800
 
 
-def pack(keys: Iterable[tuple[int, int]]) -> bytes:
+def pack(pairs: list[tuple[int, int]]) -> bytes:
     """``(namespace, key)`` pairs as the log stores them: int64 pairs, little-endian."""
-    return np.array(list(keys), dtype="<i8").tobytes()
+    return np.array(pairs, dtype="<i8").tobytes()
 
 
 def _unpacked(rows: list[tuple[int, bytes]]) -> np.ndarray:
@@ -107,45 +107,58 @@ class RecentPostings:
 
     def __init__(self) -> None:
         self._runs: dict[int, list[_Run]] = {}
-        self._open: dict[int, dict[int, list[int]]] = {}
-        self._journal: list[tuple[int, int, int]] = []
+        #: The open transaction's: the first item under each ``(namespace, key)``, the
+        #: further items of the few keys that have several, and what was added, in order.
+        self._first: dict[tuple[int, int], int] = {}
+        self._more: dict[tuple[int, int], list[int]] = {}
+        self._journal: list[tuple[int, list[tuple[int, int]]]] = []
+        self._open = 0
 
     def __len__(self) -> int:
         committed = sum(len(run) for runs in self._runs.values() for run in runs)
-        return committed + len(self._journal)
+        return committed + self._open
 
     def clear(self) -> None:
         self._runs.clear()
         self.discard()
 
-    def add(self, rows: list[tuple[int, int, int]]) -> None:
-        """Postings ``(namespace, key, item)`` of the open transaction."""
-        self._journal.extend(rows)
-        open_ = self._open
-        for namespace, key, item in rows:
-            open_.setdefault(namespace, {}).setdefault(key, []).append(item)
+    def add(self, item: int, pairs: list[tuple[int, int]]) -> None:
+        """Post ``item`` under the ``(namespace, key)`` pairs, in the open transaction."""
+        fresh = dict.fromkeys(pairs, item)
+        self._journal.append((item, list(fresh)))
+        self._open += len(fresh)
+        for pair in self._first.keys() & fresh.keys():  # rare: a key with an item already
+            self._more.setdefault(pair, []).append(item)
+            del fresh[pair]
+        self._first.update(fresh)
 
     def mark(self) -> int:
         return len(self._journal)
 
     def undo(self, mark: int) -> None:
-        """Forget the open transaction's postings added since ``mark``."""
-        for namespace, key, _ in reversed(self._journal[mark:]):
-            items = self._open[namespace][key]
-            items.pop()
-            if not items:
-                del self._open[namespace][key]
-        del self._journal[mark:]
+        """Forget the open transaction's postings added since ``mark`` (rare: the rest
+        is indexed again)."""
+        kept = self._journal[:mark]
+        self.discard()
+        for item, pairs in kept:
+            self.add(item, pairs)
 
     def discard(self) -> None:
         """Forget the open transaction's postings."""
-        self._open.clear()
+        self._first.clear()
+        self._more.clear()
         self._journal.clear()
+        self._open = 0
 
     def keep(self) -> None:
         """The open transaction committed: its postings join the runs."""
-        if self._journal:
-            self.add_rows(np.array(self._journal, dtype=np.int64))
+        if self._open:
+            table = np.empty((self._open, 3), dtype=np.int64)
+            table[:, :2] = np.concatenate([pairs for _, pairs in self._journal if pairs])
+            table[:, 2] = np.repeat(
+                [item for item, _ in self._journal], [len(pairs) for _, pairs in self._journal]
+            )
+            self.add_rows(table)
         self.discard()
 
     def add_rows(self, rows: np.ndarray) -> None:
@@ -165,11 +178,13 @@ class RecentPostings:
 
     def find_open(self, namespace: int, keys: Collection[int]) -> set[int]:
         """The open transaction's items posted under ``keys`` in ``namespace``."""
-        found: set[int] = set()
-        open_ = self._open.get(namespace)
-        if open_:
-            for key in open_.keys() & keys:
-                found.update(open_[key])
+        if not self._first:
+            return set()
+        first, more = self._first, self._more
+        found = set()
+        for pair in first.keys() & [(namespace, key) for key in keys]:
+            found.add(first[pair])
+            found.update(more.get(pair, ()))
         return found
 
     def find_committed(self, namespace: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -241,23 +256,19 @@ class LogPostings:
 
     def add(self, item: int, keys: Iterable[tuple[int, int]]) -> None:
         """Post ``item`` under ``keys`` (inside a write transaction, after ``begin``)."""
-        rows = [(namespace, key, item) for namespace, key in keys]
-        if not rows:
+        pairs = list(keys)
+        if not pairs:
             return
         self.conn.execute(
-            "INSERT INTO link_keys_log (item, postings) VALUES (?, ?)",
-            (item, pack(row[:2] for row in rows)),
+            "INSERT INTO link_keys_log (item, postings) VALUES (?, ?)", (item, pack(pairs))
         )
-        self.recent.add(rows)
+        self.recent.add(item, pairs)
 
-    def prefetch(self, keys: Iterable[tuple[int, int]]) -> None:
-        """Look up ``(namespace, key)`` pairs ahead, for the open write transaction (after
+    def prefetch(self, keys: Mapping[int, Collection[int]]) -> None:
+        """Look up ``keys`` (by namespace) ahead, for the open write transaction (after
         ``begin``): its later lookups of these keys read memory only."""
-        wanted: dict[int, list[int]] = {}
-        for namespace, key in keys:
-            wanted.setdefault(namespace, []).append(key)
-        for namespace, asked in wanted.items():
-            ordered = np.unique(np.array(asked, dtype=np.int64))
+        for namespace, asked in keys.items():
+            ordered = np.unique(np.array(list(asked), dtype=np.int64))
             found: dict[int, list[int]] = {}
             hit_keys, hit_items = self.recent.find_committed(namespace, ordered)
             for key, item in zip(hit_keys.tolist(), hit_items.tolist(), strict=True):
