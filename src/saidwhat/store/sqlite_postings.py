@@ -28,7 +28,7 @@ dictionary operations (the batch holds the write lock, so nothing else changes t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,9 +95,9 @@ class _Run:
 
 
 def _merged(older: _Run, newer: _Run) -> _Run:
-    return _Run.of(
-        np.concatenate([older.keys, newer.keys]), np.concatenate([older.items, newer.items])
-    )
+    """Two runs as one, by inserting the newer's postings in place (no sort: both are)."""
+    at = np.searchsorted(older.keys, newer.keys, "right")
+    return _Run(np.insert(older.keys, at, newer.keys), np.insert(older.items, at, newer.items))
 
 
 class RecentPostings:
@@ -158,15 +158,22 @@ class RecentPostings:
             table[:, 2] = np.repeat(
                 [item for item, _ in self._journal], [len(pairs) for _, pairs in self._journal]
             )
-            self.add_rows(table)
+            self.add_rows([table])
         self.discard()
 
-    def add_rows(self, rows: np.ndarray) -> None:
-        """Committed postings (read from the log, or kept): an array of ``(namespace,
-        key, item)`` rows."""
-        for namespace in np.unique(rows[:, 0]).tolist():
-            mine = rows[rows[:, 0] == namespace]
-            self._add_run(namespace, _Run.of(mine[:, 1], mine[:, 2]))
+    def add_rows(self, tables: Iterable[np.ndarray]) -> None:
+        """Committed postings (read from the log, or kept): arrays of ``(namespace, key,
+        item)`` rows (read one at a time), as one run per namespace."""
+        keys: dict[int, list[np.ndarray]] = {}
+        items: dict[int, list[np.ndarray]] = {}
+        for rows in tables:
+            for namespace in np.unique(rows[:, 0]).tolist():
+                mine = rows[:, 0] == namespace
+                keys.setdefault(namespace, []).append(rows[mine, 1])
+                items.setdefault(namespace, []).append(rows[mine, 2])
+        for namespace in list(keys):  # each namespace's arrays freed once sorted
+            run = _Run.of(np.concatenate(keys.pop(namespace)), np.concatenate(items.pop(namespace)))
+            self._add_run(namespace, run)
 
     def _add_run(self, namespace: int, run: _Run) -> None:
         """A run is merged with the one before it while that is no more than twice its
@@ -233,12 +240,16 @@ class LogPostings:
                 "SELECT rowid, item, postings FROM link_keys_log WHERE rowid > ? ORDER BY rowid",
                 (self._loaded,),
             )
-            while chunk := rows.fetchmany(_READ_ROWS):
-                self.recent.add_rows(_unpacked([(item, data) for _, item, data in chunk]))
-                self._loaded = chunk[-1][0]
+            self.recent.add_rows(self._read(rows))
         finally:
             if own:
                 conn.execute("COMMIT")
+
+    def _read(self, rows: sqlite3.Cursor) -> Iterator[np.ndarray]:
+        """The log rows of ``rows`` (rowid, item, packed keys) as arrays, a chunk at a time."""
+        while chunk := rows.fetchmany(_READ_ROWS):
+            yield _unpacked([(item, data) for _, item, data in chunk])
+            self._loaded = chunk[-1][0]
 
     def begin(self) -> None:
         """A write transaction has started (and holds the write lock)."""
@@ -315,12 +326,13 @@ class LogPostings:
             self._ending = (logged, self._merges)
             return False
         table = _unpacked(conn.execute("SELECT item, postings FROM link_keys_log").fetchall())
-        table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
-        for start in range(0, len(table), 1_000_000):  # in key order: one pass over the pages
+        order = np.lexsort((table[:, 2], table[:, 1], table[:, 0]))
+        for start in range(0, len(order), _CHUNK * 1000):  # in key order: one pass over pages
             conn.executemany(
                 "INSERT OR IGNORE INTO link_keys (namespace, key, item) VALUES (?, ?, ?)",
-                table[start : start + 1_000_000].tolist(),
+                table[order[start : start + _CHUNK * 1000]].tolist(),
             )
+        del table, order
         conn.execute("DELETE FROM link_keys_log")
         conn.execute("UPDATE link_state SET merges = merges + 1")
         self._ending = (0, conn.execute("SELECT merges FROM link_state").fetchone()[0])
