@@ -24,9 +24,10 @@ from builders import article
 from saidwhat.errors import InputError, NotFoundError, StoreError
 from saidwhat.link.linker import CorpusLinker, LinkKeys, with_link_keys
 from saidwhat.link.postings import Namespace
-from saidwhat.model import Document
+from saidwhat.model import Document, TextSpan
 from saidwhat.store import MIGRATIONS, DuplicateArticle, QuoteFilter, SQLiteStore, Store, open_store
 from saidwhat.store.export import write_csv, write_jsonl, write_parquet
+from saidwhat.store.rows import spans_json, spans_of
 from saidwhat.store.sqlite_postings import logged_postings
 
 QUOTE = "We will not accept a deal that leaves our harbour workers behind"
@@ -737,3 +738,14 @@ def test_notebook_api_returns_records_and_frames(corpus: Store, location: str) -
         frame = notebook.quotes_frame(outlet="Ledger")
         assert list(frame["outlet"]) == ["Harbour Ledger", "Harbour Ledger"]
         assert notebook.stats()["quote_clusters"] == 1
+
+
+@pytest.mark.parametrize("spans", [(), ((0, 5),), ((3, 9), (12, 40), (100, 1234567))])
+def test_spans_are_stored_as_json_and_read_back(spans: tuple[tuple[int, int], ...]) -> None:
+    span = TextSpan(spans, "x") if spans else None
+    stored = spans_json(span)
+    if span is None:
+        assert stored is None
+        return
+    assert stored == json.dumps([list(s) for s in spans])  # as older stores hold them
+    assert spans_of(stored) == spans

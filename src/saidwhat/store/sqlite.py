@@ -406,6 +406,8 @@ class SQLiteStore(Reads):
         conn = self.conn
         created: dict[int, int] = {}
         stored: list[_Row] = []
+        words: list[tuple[int, str, str, str]] = []  # full-text rows
+        about: list[tuple[int, str, str, str]] = []
         for index, attribution in enumerate(linked.document.attributions):
             quote = linked.quotes[index] if index < len(linked.quotes) else None
             cluster_id = None
@@ -430,28 +432,25 @@ class SQLiteStore(Reads):
                 insert_sql("attributions", values, "?"), tuple(values.values())
             ).lastrowid
             stored.append(_Row(row_id, speaker_id, cluster_id, values["quote"]))
-            conn.execute(
-                "INSERT INTO attributions_fts (rowid, content, source, speaker)"
-                " VALUES (?, ?, ?, ?)",
-                (
-                    row_id,
-                    attribution.content.text,
-                    text_of(attribution.source) or "",
-                    ref.name if ref else "",
-                ),
-            )
+            source = text_of(attribution.source) or ""
+            words.append((row_id, attribution.content.text, source, ref.name if ref else ""))
             keys = linked.about_keys[index] if index < len(linked.about_keys) else []
-            about = [
+            about += [
                 (row_id, e.name, e.type, key)
                 for e, key in zip(attribution.about, keys, strict=False)
             ]
-            conn.executemany(
-                "INSERT INTO about (attribution_id, name, type, key) VALUES (?, ?, ?, ?)", about
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO about_names (name) VALUES (?)",
-                [(name,) for _, name, _, _ in about],
-            )
+        # the article's statements at once (fewer calls into SQLite than one by one)
+        conn.executemany(
+            "INSERT INTO attributions_fts (rowid, content, source, speaker) VALUES (?, ?, ?, ?)",
+            words,
+        )
+        conn.executemany(
+            "INSERT INTO about (attribution_id, name, type, key) VALUES (?, ?, ?, ?)", about
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO about_names (name) VALUES (?)",
+            [(name,) for name in dict.fromkeys(name for _, name, _, _ in about)],
+        )
         return created, stored
 
     def _total(self, linked: LinkedArticle, reported: int) -> None:
