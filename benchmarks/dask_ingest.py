@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     import saidwhat
     from saidwhat.cluster import DaskExecutor, PipelinePlugin, local_cluster
 
+    info = machine()  # at the start: the commit whose code runs (a long run outlives it)
     articles = make_articles(read_stories(args.voa), args.articles, args.paragraphs)
     clusters: dict[str, tuple[LocalCluster, Client]] = {}
     with tempfile.TemporaryDirectory(prefix="saidwhat-dask-bench-") as tmp:
@@ -237,7 +238,6 @@ def main(argv: list[str] | None = None) -> None:
                 client.close()
                 cluster.close()
 
-    info = machine()
     started = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in startup.items())
     print(
         f"{info['date']}, commit {info['commit']}, {info['cpu']} ({info['cores']} cores), load "
