@@ -168,12 +168,19 @@ def _near(postings: Postings, words: Words, keys: QuoteKeys) -> int | None:
         total = len(words) + len(variant)
         if 2 * min(len(words), len(variant)) < NEAR_RATIO * total:
             continue
-        if 2 * (counts & Counter(variant)).total() < NEAR_RATIO * total:
+        if 2 * (counts & _counts(variant)).total() < NEAR_RATIO * total:
             continue
         ratio = SequenceMatcher(None, words, variant, autojunk=False).ratio()
         if ratio >= NEAR_RATIO:
             scores[cluster] = max(ratio, scores.get(cluster, 0.0))
     return _best(scores)
+
+
+@lru_cache(maxsize=16384)
+def _counts(words: Words) -> Counter[str]:
+    """The words' counts (a much-quoted cluster's variants are candidates again and again;
+    never change the result)."""
+    return Counter(words)
 
 
 def _contained(postings: Postings, words: Words, keys: QuoteKeys) -> int | None:

@@ -263,7 +263,7 @@ class SQLiteStore(Reads):
             self._insert_article(linked)
             speakers = {ls.speaker.id: self._upsert_speaker(ls, linked) for ls in linked.speakers}
             clusters, rows = self._insert_attributions(linked, speakers)
-            reported = self._count(linked.document, rows)
+            reported = self._count(linked.document, rows, opened=set(clusters.values()))
             self._total(linked, reported)
             if not self._batch:
                 postings.end_write()
@@ -415,9 +415,11 @@ class SQLiteStore(Reads):
                 cluster_id = quote.cluster_id
                 if cluster_id is None and quote.same_as in created:
                     cluster_id = created[quote.same_as]
-                elif cluster_id is None:
+                elif cluster_id is None:  # reported by this article (``_count`` skips it)
                     cluster_id = conn.execute(
-                        "INSERT INTO quote_clusters (text) VALUES (?)", (quote.text,)
+                        "INSERT INTO quote_clusters (text, articles, first_published)"
+                        " VALUES (?, 1, ?)",
+                        (quote.text, linked.document.published),
                     ).lastrowid
                     created[index] = cluster_id
                 item = self._add_variant(cluster_id, quote.words) if quote.words else None
@@ -481,10 +483,11 @@ class SQLiteStore(Reads):
             rows,
         )
 
-    def _count(self, document: Document, rows: list[_Row]) -> int:
+    def _count(self, document: Document, rows: list[_Row], opened: set[int]) -> int:
         """Add a new article's statements (``rows``) to their speakers' and quote
-        clusters' running totals and to the clusters' reports by wording and outlet; the
-        clusters it made reported by two articles."""
+        clusters' running totals (but for the clusters it ``opened``, which start with
+        it) and to the clusters' reports by wording and outlet; the clusters it made
+        reported by two articles."""
         conn, published, outlet = self.conn, document.published, document.outlet or ""
         # Dates move only when the article has one (min/max of NULL would erase them).
         by_speaker = Counter(row.speaker_id for row in rows if row.speaker_id is not None)
@@ -499,7 +502,7 @@ class SQLiteStore(Reads):
         )
         reported = 0
         clusters = [row.cluster_id for row in rows if row.cluster_id is not None]
-        for cluster_id in dict.fromkeys(clusters):
+        for cluster_id in dict.fromkeys(c for c in clusters if c not in opened):
             reported += conn.execute(
                 """UPDATE quote_clusters SET articles = articles + 1,
                        first_published = CASE WHEN :p IS NULL THEN first_published
