@@ -50,9 +50,14 @@ def pack(pairs: list[tuple[int, int]]) -> bytes:
     return np.array(pairs, dtype="<i8").tobytes()
 
 
+def _pairs(packed: bytes) -> np.ndarray:
+    """Packed ``(namespace, key)`` pairs as an array of two columns."""
+    return np.frombuffer(packed, dtype="<i8").reshape(-1, 2)
+
+
 def _unpacked(rows: list[tuple[int, bytes]]) -> np.ndarray:
     """Log rows ``(item, packed keys)`` as an array of ``(namespace, key, item)`` rows."""
-    pairs = [np.frombuffer(data, dtype="<i8").reshape(-1, 2) for _, data in rows]
+    pairs = [_pairs(data) for _, data in rows]
     items = np.repeat(np.array([item for item, _ in rows], dtype=np.int64), [len(p) for p in pairs])
     table = np.empty((len(items), 3), dtype=np.int64)
     table[:, :2] = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
@@ -119,7 +124,7 @@ class RecentPostings:
         #: further items of the few keys that have several, and what was added, in order.
         self._first: dict[tuple[int, int], int] = {}
         self._more: dict[tuple[int, int], list[int]] = {}
-        self._journal: list[tuple[int, list[tuple[int, int]]]] = []
+        self._journal: list[tuple[int, bytes]] = []  # (item, packed pairs)
         self._open = 0
 
     def __len__(self) -> int:
@@ -130,15 +135,18 @@ class RecentPostings:
         self._runs.clear()
         self.discard()
 
-    def add(self, item: int, pairs: list[tuple[int, int]]) -> None:
-        """Post ``item`` under the ``(namespace, key)`` pairs, in the open transaction."""
+    def add(self, item: int, pairs: list[tuple[int, int]]) -> bytes:
+        """Post ``item`` under the ``(namespace, key)`` pairs, in the open transaction;
+        the pairs packed as the log stores them (``pack``)."""
         fresh = dict.fromkeys(pairs, item)
-        self._journal.append((item, list(fresh)))
+        packed = pack(list(fresh))
+        self._journal.append((item, packed))
         self._open += len(fresh)
         for pair in self._first.keys() & fresh.keys():  # rare: a key with an item already
             self._more.setdefault(pair, []).append(item)
             del fresh[pair]
         self._first.update(fresh)
+        return packed
 
     def mark(self) -> int:
         return len(self._journal)
@@ -148,8 +156,8 @@ class RecentPostings:
         is indexed again)."""
         kept = self._journal[:mark]
         self.discard()
-        for item, pairs in kept:
-            self.add(item, pairs)
+        for item, packed in kept:
+            self.add(item, [tuple(pair) for pair in _pairs(packed).tolist()])
 
     def discard(self) -> None:
         """Forget the open transaction's postings."""
@@ -161,12 +169,7 @@ class RecentPostings:
     def keep(self) -> None:
         """The open transaction committed: its postings join the runs."""
         if self._open:
-            table = np.empty((self._open, 3), dtype=np.int64)
-            table[:, :2] = np.concatenate([pairs for _, pairs in self._journal if pairs])
-            table[:, 2] = np.repeat(
-                [item for item, _ in self._journal], [len(pairs) for _, pairs in self._journal]
-            )
-            self.add_rows([table])
+            self.add_rows([_unpacked(self._journal)])
         self.discard()
 
     def add_rows(self, tables: Iterable[np.ndarray]) -> None:
@@ -278,10 +281,10 @@ class LogPostings:
         pairs = list(keys)
         if not pairs:
             return
+        packed = self.recent.add(item, pairs)
         self.conn.execute(
-            "INSERT INTO link_keys_log (item, postings) VALUES (?, ?)", (item, pack(pairs))
+            "INSERT INTO link_keys_log (item, postings) VALUES (?, ?)", (item, packed)
         )
-        self.recent.add(item, pairs)
 
     def prefetch(self, keys: Mapping[int, Collection[int]]) -> None:
         """Look up ``keys`` (by namespace) ahead, for the open write transaction (after
