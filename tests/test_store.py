@@ -749,3 +749,29 @@ def test_spans_are_stored_as_json_and_read_back(spans: tuple[tuple[int, int], ..
         return
     assert stored == json.dumps([list(s) for s in spans])  # as older stores hold them
     assert spans_of(stored) == spans
+
+
+def test_a_speaker_updated_earlier_in_a_batch_is_linked_by_what_it_now_has(store: Store) -> None:
+    when = {"outlet": "Ledger", "published": "2026-03-01", "about": ()}
+    first = article("a1", [("Elena Varga", "PERSON", "said", QUOTE)], **when, roles={})
+    # the same person as the mayor: linked by her full name, and "mayor" joins her roles
+    second = article(
+        "a2",
+        [("Elena Varga", "PERSON", "said", "The ferry timetable is being rewritten this week")],
+        roles={"Elena Varga": ["mayor"]},
+        **when,
+    )
+    # a surname alone links only through a role she has: "mayor", since the article before
+    third = article(
+        "a3",
+        [("Varga", "PERSON", "said", "Nobody should sail before the harbour reopens")],
+        roles={"Varga": ["mayor"]},
+        **when,
+    )
+    linker = CorpusLinker(store)
+    with store.writing():  # one batch: the second article changes what the third links to
+        for document in (first, second, third):
+            store.add_article(linker.link(document))
+    speakers = [row[0] for row in rows(store, "SELECT speaker_id FROM attributions ORDER BY id")]
+    assert len(speakers) == 3 and speakers[0] is not None
+    assert speakers == [speakers[0]] * 3

@@ -196,6 +196,7 @@ def name_key(name: str, type: str = "PERSON") -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_person(key: str) -> PersonName:
     """The parts of a person's name key ("joseph r biden jr")."""
     words = key.split()

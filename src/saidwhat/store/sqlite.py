@@ -56,6 +56,9 @@ class SQLiteStore(Reads):
         self._stored = False
         #: Whether a ``writing()`` batch is open on this connection.
         self._batch = False
+        #: The batch's corpus speakers read for the linker (name, type, aliases, roles), by
+        #: id; an article storing a speaker drops it, a rollback or commit all of them.
+        self._speakers: dict[int, tuple[str, str, frozenset[str], frozenset[str]]] = {}
         if readonly and not self.path.exists():
             raise NotFoundError(f"{self.path}: no such store (run `saidwhat ingest` first)")
         # A URI (escaped: "#" or "?" in a file name would cut it) opens the file read-only.
@@ -185,17 +188,28 @@ class SQLiteStore(Reads):
         return [self._known_speaker(i, context) for i in sorted(ids)]
 
     def _known_speaker(self, speaker_id: int, context: Collection[str] | None) -> KnownSpeaker:
-        name, type_ = self.conn.execute(
-            "SELECT name, type FROM speakers WHERE id = ?", (speaker_id,)
-        ).fetchone()
+        record = self._speakers.get(speaker_id)
+        if record is None:
+            name, type_ = self.conn.execute(
+                "SELECT name, type FROM speakers WHERE id = ?", (speaker_id,)
+            ).fetchone()
+            aliases = "SELECT alias FROM speaker_aliases WHERE speaker_id = ?"
+            roles = "SELECT role FROM speaker_roles WHERE speaker_id = ?"
+            record = (
+                name,
+                type_,
+                frozenset(self._column(aliases, speaker_id)),
+                frozenset(self._column(roles, speaker_id)),
+            )
+            if self._batch:  # kept for the batch, which holds the write lock
+                self._speakers[speaker_id] = record
+        name, type_, aliases, roles = record
         return KnownSpeaker(
             id=speaker_id,
             name=name,
             type=type_,
-            aliases=self._column(
-                "SELECT alias FROM speaker_aliases WHERE speaker_id = ?", speaker_id
-            ),
-            roles=self._column("SELECT role FROM speaker_roles WHERE speaker_id = ?", speaker_id),
+            aliases=set(aliases),
+            roles=set(roles),
             context=self._context(speaker_id, context),
         )
 
@@ -223,6 +237,7 @@ class SQLiteStore(Reads):
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._batch = True
+        self._speakers.clear()
         try:
             self._postings.begin()
             yield
@@ -237,6 +252,7 @@ class SQLiteStore(Reads):
             self._postings.committed()
         finally:
             self._batch = False
+            self._speakers.clear()
 
     def add_article(self, linked: LinkedArticle) -> dict[int, int]:
         """Store one article with its speakers, statements and clusters, in one transaction
@@ -271,12 +287,14 @@ class SQLiteStore(Reads):
         except sqlite3.IntegrityError as exc:
             _rollback(conn, rollback)
             undo()
+            self._speakers.clear()
             if "articles." in str(exc):
                 raise DuplicateArticle(f"{linked.document.id}: already stored") from None
             raise
         except BaseException:
             _rollback(conn, rollback)
             undo()
+            self._speakers.clear()
             raise
         if not self._batch:
             postings.committed()
@@ -354,6 +372,8 @@ class SQLiteStore(Reads):
 
     def _upsert_speaker(self, ls: LinkedSpeaker, linked: LinkedArticle) -> int:
         conn, speaker = self.conn, ls.speaker
+        if ls.corpus_id is not None:
+            self._speakers.pop(ls.corpus_id, None)  # its name, aliases or roles may change
         if ls.corpus_id is None:
             speaker_id = conn.execute(
                 "INSERT INTO speakers (name, type) VALUES (?, ?)", (speaker.name, speaker.type)
