@@ -270,12 +270,12 @@ class SQLiteStore(Reads):
         conn.execute(begin)
         postings = self._postings
         if self._batch:
-            mark = postings.savepoint()
-            undo = partial(postings.rollback_to, mark)
+            undo = partial(postings.rollback_to, postings.savepoint())
         else:
-            postings.begin()
             undo = postings.rolled_back
         try:
+            if not self._batch:
+                postings.begin()
             self._insert_article(linked)
             speakers = {ls.speaker.id: self._upsert_speaker(ls, linked) for ls in linked.speakers}
             clusters, rows = self._insert_attributions(linked, speakers)
