@@ -59,6 +59,9 @@ class SQLiteStore(Reads):
         #: The batch's corpus speakers read for the linker (name, type, aliases, roles), by
         #: id; an article storing a speaker drops it, a rollback or commit all of them.
         self._speakers: dict[int, tuple[str, str, frozenset[str], frozenset[str]]] = {}
+        #: The batch's quote variants read for the linker, by id (dropped with the speakers:
+        #: a rolled-back variant's id may be given again).
+        self._variants: dict[int, tuple[int, str]] = {}
         if readonly and not self.path.exists():
             raise NotFoundError(f"{self.path}: no such store (run `saidwhat ingest` first)")
         # A URI (escaped: "#" or "?" in a file name would cut it) opens the file read-only.
@@ -166,9 +169,18 @@ class SQLiteStore(Reads):
         return dict(self._by_ids("SELECT rowid, signature FROM articles WHERE rowid", items))
 
     def quote_variants(self, items: Collection[int]) -> dict[int, tuple[int, str]]:
-        """``(cluster id, normalised words)`` of each quote variant by id."""
-        rows = self._by_ids("SELECT id, cluster_id, text FROM quote_variants WHERE id", items)
-        return {row[0]: (row[1], row[2]) for row in rows}
+        """``(cluster id, normalised words)`` of each quote variant by id (a row never
+        changes, so a batch keeps those it read: a much-quoted cluster's variants are
+        candidates again and again)."""
+        known = self._variants
+        missing = [item for item in items if item not in known]
+        if missing:
+            rows = self._by_ids("SELECT id, cluster_id, text FROM quote_variants WHERE id", missing)
+            found = {row[0]: (row[1], row[2]) for row in rows}
+            if not self._batch:
+                return {item: known[item] for item in items if item in known} | found
+            known.update(found)
+        return {item: known[item] for item in items if item in known}
 
     def speaker_candidates(
         self, keys: Iterable[str], *, context: Collection[str] | None = None
@@ -186,6 +198,11 @@ class SQLiteStore(Reads):
             )
         ]
         return [self._known_speaker(i, context) for i in sorted(ids)]
+
+    def _forget_reads(self) -> None:
+        """Drop what the batch kept of its reads (at its start and end, and on a rollback)."""
+        self._speakers.clear()
+        self._variants.clear()
 
     def _known_speaker(self, speaker_id: int, context: Collection[str] | None) -> KnownSpeaker:
         record = self._speakers.get(speaker_id)
@@ -237,7 +254,7 @@ class SQLiteStore(Reads):
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._batch = True
-        self._speakers.clear()
+        self._forget_reads()
         try:
             self._postings.begin()
             yield
@@ -252,7 +269,7 @@ class SQLiteStore(Reads):
             self._postings.committed()
         finally:
             self._batch = False
-            self._speakers.clear()
+            self._forget_reads()
 
     def add_article(self, linked: LinkedArticle) -> dict[int, int]:
         """Store one article with its speakers, statements and clusters, in one transaction
@@ -287,14 +304,14 @@ class SQLiteStore(Reads):
         except sqlite3.IntegrityError as exc:
             _rollback(conn, rollback)
             undo()
-            self._speakers.clear()
+            self._forget_reads()
             if "articles." in str(exc):
                 raise DuplicateArticle(f"{linked.document.id}: already stored") from None
             raise
         except BaseException:
             _rollback(conn, rollback)
             undo()
-            self._speakers.clear()
+            self._forget_reads()
             raise
         if not self._batch:
             postings.committed()
