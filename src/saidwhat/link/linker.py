@@ -96,16 +96,17 @@ def text_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def lookups(keys: LinkKeys) -> dict[int, list[int]]:
-    """The keys linking an article with ``keys`` may look up (its story's, ``find_story``,
-    and its quotes', ``find_cluster``), by namespace."""
+def lookups(*articles: LinkKeys) -> dict[int, list[int]]:
+    """The keys linking articles with these ``LinkKeys`` may look up (their stories',
+    ``find_story``, and their quotes', ``find_cluster``), by namespace."""
     wanted: dict[int, list[int]] = {}
-    for namespace, key in keys.story_keys:
-        wanted.setdefault(namespace, []).append(key)
-    for quote in keys.quotes:
-        if quote is not None:
-            for namespace, some in quote.keys.lookups().items():
-                wanted.setdefault(namespace, []).extend(some)
+    for keys in articles:
+        for namespace, key in keys.story_keys:
+            wanted.setdefault(namespace, []).append(key)
+        for quote in keys.quotes:
+            if quote is not None:
+                for namespace, some in quote.keys.lookups().items():
+                    wanted.setdefault(namespace, []).extend(some)
     return wanted
 
 
@@ -134,12 +135,8 @@ class CorpusLinker:
     def prefetch(self, documents: Iterable[Document]) -> None:
         """Tell the store what linking ``documents`` (a write batch, inside
         ``Store.writing``) will look up, so it can read the postings in one pass."""
-        wanted: dict[int, list[int]] = {}
-        for document in documents:
-            if isinstance(document.link_keys, LinkKeys):
-                for namespace, keys in lookups(document.link_keys).items():
-                    wanted.setdefault(namespace, []).extend(keys)
-        self.store.prefetch(wanted)
+        keys = [d.link_keys for d in documents if isinstance(d.link_keys, LinkKeys)]
+        self.store.prefetch(lookups(*keys))
 
     def link(self, document: Document, *, attributed: bool = True) -> LinkedArticle:
         """The article's identity, story, speakers and quote clusters, ready for the store

@@ -172,15 +172,17 @@ class SQLiteStore(Reads):
         """``(cluster id, normalised words)`` of each quote variant by id (a row never
         changes, so a batch keeps those it read: a much-quoted cluster's variants are
         candidates again and again)."""
+        if not self._batch:
+            return self._read_variants(items)
         known = self._variants
         missing = [item for item in items if item not in known]
         if missing:
-            rows = self._by_ids("SELECT id, cluster_id, text FROM quote_variants WHERE id", missing)
-            found = {row[0]: (row[1], row[2]) for row in rows}
-            if not self._batch:
-                return {item: known[item] for item in items if item in known} | found
-            known.update(found)
+            known.update(self._read_variants(missing))
         return {item: known[item] for item in items if item in known}
+
+    def _read_variants(self, items: Collection[int]) -> dict[int, tuple[int, str]]:
+        rows = self._by_ids("SELECT id, cluster_id, text FROM quote_variants WHERE id", items)
+        return {row[0]: (row[1], row[2]) for row in rows}
 
     def speaker_candidates(
         self, keys: Iterable[str], *, context: Collection[str] | None = None

@@ -257,7 +257,8 @@ class LogPostings:
                 conn.execute("COMMIT")
 
     def _read(self, rows: sqlite3.Cursor) -> Iterator[np.ndarray]:
-        """The log rows of ``rows`` (rowid, item, packed keys) as arrays, a chunk at a time."""
+        """The log rows of ``rows`` (rowid, item, packed keys) as arrays, a chunk at a time;
+        ``_loaded`` follows the last rowid read."""
         while chunk := rows.fetchmany(_READ_ROWS):
             yield _unpacked([(item, data) for _, item, data in chunk])
             self._loaded = chunk[-1][0]
@@ -332,9 +333,9 @@ class LogPostings:
         ``link_keys`` when it holds ``merge_rows`` postings; whether it merged."""
         conn = self.conn
         self._prefetched = {}
-        logged = conn.execute("SELECT coalesce(max(rowid), 0) FROM link_keys_log").fetchone()[0]
         if len(self.recent) < self.merge_rows:
-            self._ending = (logged, self._merges)
+            logged = conn.execute("SELECT coalesce(max(rowid), 0) FROM link_keys_log")
+            self._ending = (logged.fetchone()[0], self._merges)
             return False
         table = _unpacked(conn.execute("SELECT item, postings FROM link_keys_log").fetchall())
         order = np.lexsort((table[:, 2], table[:, 1], table[:, 0]))
